@@ -1,0 +1,12 @@
+"""lmbook: the small shared package of the book *Large Models in Practice*.
+
+Modules, one concern each:
+
+- :mod:`lmbook.setup`  -- the notebook preamble (seeds, determinism, quiet logs, style, versions).
+- :mod:`lmbook.report` -- ``glue`` that works in Jupyter Book, plain Jupyter and Colab.
+- :mod:`lmbook.data`   -- every dataset loader (offline by default, full size on request).
+- :mod:`lmbook.plot`   -- the book's figure style.
+- :mod:`lmbook.losses` -- from-scratch loss functions checked against Keras.
+"""
+
+__version__ = "0.1.0"

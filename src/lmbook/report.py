@@ -1,0 +1,58 @@
+"""Glue a computed value into the book's prose.
+
+In a Jupyter Book build the value is stored with MyST-NB's ``glue`` (hidden in the cell output)
+and the prose shows it through ``{glue:text}`key` ``. Where MyST-NB is not installed (Colab,
+a bare Jupyter), the value is printed instead so the reader still sees every number.
+Every glued value is also kept in :func:`glued` so Check cells can assert on it.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+import numpy as np
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_GLUED: dict[str, float | int | str] = {}
+
+
+def _plain(value: object) -> float | int | str:
+    """Convert NumPy/TF scalars to plain Python ``float``/``int``; keep ``str``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError("glue a bool as a str (e.g. 'yes'/'no'): it has no number format")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "numpy") or isinstance(value, np.ndarray):
+        arr = np.asarray(value)
+        if arr.shape == ():
+            return _plain(arr.item())
+        raise TypeError(f"glue takes a scalar, got an array of shape {arr.shape}; reduce it first")
+    raise TypeError(f"glue takes a number or a str, got {type(value).__name__}")
+
+
+def glue(key: str, value: object) -> float | int | str:
+    """Record ``value`` under ``key`` for the prose; returns the plain value.
+
+    ``key`` is lower_snake_case so that hygiene tests can match it in the markdown.
+    """
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise ValueError(f"glue key must be lower_snake_case like 'mse_value', got {key!r}")
+    plain = _plain(value)
+    _GLUED[key] = plain
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        print(f"{key} = {plain}")
+    else:
+        myst_glue(key, plain, display=False)
+    return plain
+
+
+def glued() -> dict[str, float | int | str]:
+    """A copy of every value glued so far in this kernel."""
+    return dict(_GLUED)
