@@ -38,7 +38,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> Noteboo
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # must precede the first TF import
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before the first TF import; hides CUDA probing on CPUs
     os.environ.setdefault("PYTHONHASHSEED", str(seed))
 
     import keras
@@ -50,6 +50,7 @@ def setup_notebook(seed: int = DEFAULT_SEED, *, verbose: bool = True) -> Noteboo
     from lmbook.plot import use_book_style
 
     tf.get_logger().setLevel("ERROR")
+    tf.config.list_physical_devices()  # probe devices now, so their log lines stay in this cell
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     use_book_style()
