@@ -66,7 +66,7 @@ def test_notebook_installs_lmbook_itself(tmp_path, colab_pin):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "JUPYTER"))}
     env.update(PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PATH=f"{venv / 'bin'}:{env['PATH']}")
     executed = run(
-        str(python), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--output", "out.ipynb",
+        str(python), "-m", "nbconvert", "--to", "notebook", "--execute", "--output", "out.ipynb",
         "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3", CHAPTER.name,
         cwd=work, env=env, timeout=900,
     )
