@@ -4,6 +4,7 @@ A fresh virtual environment sees the project's third-party packages (as Colab pr
 stack) but not ``lmbook``; a ``sitecustomize`` makes ``google.colab`` importable, so the setup
 cell takes its Colab branch; a local clone of this repository, tagged like a release, stands in
 for GitHub. pip works offline (``PIP_NO_INDEX``): everything but ``lmbook`` is already there.
+The rehearsal installs what is committed, so it runs on a clean checkout (as CI has).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def test_notebook_installs_lmbook_itself(tmp_path, colab_pin):
     assert run("git", "-C", str(clone), "tag", "-f", f"v{version}").returncode == 0
 
     venv = tmp_path / "colab"
-    assert run(sys.executable, "-m", "venv", str(venv)).returncode == 0
+    # --without-pip: the project's own (current) pip is found through the path file below.
+    assert run(sys.executable, "-m", "venv", "--without-pip", str(venv)).returncode == 0
     python = venv / "bin" / "python"
     venv_site = Path(run(str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip())
     # The project's packages, as plain paths: their .pth files (the editable lmbook) stay inactive.
@@ -64,7 +66,10 @@ def test_notebook_installs_lmbook_itself(tmp_path, colab_pin):
     (work / CHAPTER.name).write_text(json.dumps(notebook), encoding="utf-8")
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "JUPYTER"))}
-    env.update(PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PATH=f"{venv / 'bin'}:{env['PATH']}")
+    # Offline: no index, and build lmbook with the setuptools already present (pip reads
+    # PIP_NO_BUILD_ISOLATION=0 as "turn build isolation off").
+    env.update(PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1",
+               PATH=f"{venv / 'bin'}:{env['PATH']}")
     executed = run(
         str(python), "-m", "nbconvert", "--to", "notebook", "--execute", "--output", "out.ipynb",
         "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=python3", CHAPTER.name,
