@@ -9,4 +9,6 @@ Modules, one concern each:
 - :mod:`lmbook.losses` -- from-scratch loss functions checked against Keras.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("lmbook")  # single source: pyproject.toml
