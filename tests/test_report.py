@@ -7,7 +7,7 @@ import tensorflow as tf
 from lmbook import report
 
 
-def test_numpy_and_tf_scalars_become_plain(capsys):
+def test_numpy_and_tf_scalars_become_plain():
     assert type(report.glue("a_float", np.float32(0.5))) is float
     assert type(report.glue("an_int", np.int64(3))) is int
     assert type(report.glue("a_tensor", tf.constant(2.5))) is float
