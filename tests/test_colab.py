@@ -81,5 +81,6 @@ def test_notebook_installs_lmbook_itself(tmp_path, colab_pin):
         "".join(o.get("text", "")) for c in outputs if c["cell_type"] == "code" for o in c.get("outputs", [])[:3]
     )
     assert "(Colab)" in setup_out, "setup_notebook() should have detected the (stub) Colab"
-    installed = run(str(python), "-c", "import lmbook, sys; print(lmbook.__file__)", env=env)
+    probe = "import lmbook, lmbook.plot, os; p = lmbook.plot.register_cjk_font(); print(p, os.path.getsize(p))"
+    installed = run(str(python), "-c", probe, env=env)
     assert installed.returncode == 0 and str(venv) in installed.stdout, installed.stdout + installed.stderr
