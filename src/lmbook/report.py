@@ -1,7 +1,7 @@
 """Glue a computed value into the book's prose.
 
 In a Jupyter Book build the value is stored with MyST-NB's ``glue`` (hidden in the cell output)
-and the prose shows it through ``{glue:text}`key` ``. Where MyST-NB is not installed (Colab,
+and the prose shows it through MyST-NB's ``glue:text`` role. Where MyST-NB is not installed (Colab,
 a bare Jupyter), the value is printed instead so the reader still sees every number.
 Every glued value is also kept in :func:`glued` so Check cells can assert on it.
 """
