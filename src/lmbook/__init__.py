@@ -6,6 +6,7 @@ Modules, one concern each:
 - :mod:`lmbook.report` -- ``glue`` that works in Jupyter Book, plain Jupyter and Colab.
 - :mod:`lmbook.data`   -- every dataset loader (offline by default, full size on request).
 - :mod:`lmbook.plot`   -- the book's figure style.
+- :mod:`lmbook.costs`  -- parameter, memory and compute estimates (layer formulas, 6ND).
 - :mod:`lmbook.losses` -- from-scratch loss functions checked against Keras.
 - :mod:`lmbook.activations` -- activation functions and their derivatives from scratch.
 - :mod:`lmbook.backprop` -- forward and backward pass of a two-layer perceptron in NumPy.
