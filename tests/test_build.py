@@ -1,7 +1,8 @@
 """Build the HTML book with warnings as errors and check what a reader gets.
 
 The build executes the notebooks through Jupyter Book's cache (``_build/.jupyter_cache``), so a
-later ``make book`` starts warm.
+later ``make book`` starts warm; ``--all`` re-reads every page, so a warning on an unchanged page
+is not hidden by Sphinx's incremental build.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ MERMAID_ENTRY = "_static/mermaid/mermaid.esm.min.mjs"
 def built() -> Path:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"], capture_output=True, text=True, timeout=1800
+        [str(jupyter_book), "build", str(ROOT), "--all", "-W", "--keep-going"], capture_output=True, text=True, timeout=1800
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return HTML

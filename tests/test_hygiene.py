@@ -11,7 +11,7 @@ from conftest import ROOT, load, notebooks, toc_files
 NOTEBOOKS = notebooks()
 IDS = [str(p.relative_to(ROOT / "chapters")) for p in NOTEBOOKS]
 GLUE_CALL = re.compile(r"""\bglue\(\s*["']([a-z0-9_]+)["']""")
-GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([a-z0-9_]+)")
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([a-z0-9_]+)(?::[^`\n]*)?`")
 
 
 def source(cell: dict) -> str:

@@ -11,6 +11,7 @@ Modules, one concern each:
 - :mod:`lmbook.activations` -- activation functions and their derivatives from scratch.
 - :mod:`lmbook.backprop` -- forward and backward pass of a two-layer perceptron in NumPy.
 - :mod:`lmbook.optimizers` -- SGD, momentum, AdaGrad, RMSProp and Adam from scratch, equal to Keras'.
+- :mod:`lmbook.training` -- a compiled Adam loop and accuracy for tiny Keras classifiers.
 - :mod:`lmbook.metrics` -- classification metrics from scratch, equal to scikit-learn's.
 """
 
