@@ -60,6 +60,8 @@ def test_math_is_rendered(built):
     assert "$$" not in re.sub(r"<script.*?</script>", "", html, flags=re.S), "raw $$ left in the page"
     assert "_static/mathjax/tex-mml-chtml.js" in html, "MathJax must be the vendored copy"
     assert (built / "_static/mathjax/output/chtml/fonts/woff-v2").is_dir()
+    # TeX packages such as \boldsymbol are autoloaded from here at view time
+    assert len(list((built / "_static/mathjax/input/tex/extensions").glob("*.js"))) >= 30
 
 
 def test_glue_is_resolved(built):
