@@ -8,6 +8,7 @@ is not hidden by Sphinx's incremental build.
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import re
 import shutil
@@ -46,6 +47,23 @@ def pages_with_mermaid() -> list[str]:
         if "```mermaid" in path.read_text(encoding="utf-8"):
             names.append(name)
     return names
+
+
+def mermaid_sources(name: str) -> list[str]:
+    path = next(p for p in (ROOT / f"{name}.md", ROOT / f"{name}.ipynb") if p.exists())
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown")
+    return re.findall(r"```mermaid\n(.*?)```", text, flags=re.S)
+
+
+def count_nodes(source: str) -> int:
+    """How many labels a flowchart draws: its distinct node ids plus one title per subgraph."""
+    keywords = ("subgraph", "end", "direction", "style", "classDef", "class ", "linkStyle", "click", "%%")
+    lines = [ln for ln in source.split("\n")[1:] if not ln.strip().startswith(keywords)]
+    body = re.sub(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|\|[^|]*\|", "", "\n".join(lines))
+    subgraphs = sum(ln.strip().startswith("subgraph") for ln in source.split("\n"))  # titles are labels too
+    return len(set(re.findall(r"[A-Za-z_][\w-]*", re.sub(r'"[^"]*"', "", body)))) + subgraphs
 
 
 def test_every_page_is_built(built):
@@ -106,21 +124,36 @@ def test_colab_links(built):
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium: diagrams checked structurally only")
 def test_diagrams_and_math_render_in_a_browser(built):
-    """Load the pages over a loopback server in headless Chromium and read the rendered DOM."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built))
+    """Load pages over a loopback server in headless Chromium and read the rendered DOM.
+
+    Every diagram must hold an SVG with node labels (an empty SVG is a failed render), and on
+    every page with math MathJax must have typeset it with no error.
+    """
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    names = sorted(set(pages_with_mermaid()) | {n for n in toc_files() if "mathematics" in n})
     try:
-        for name in pages_with_mermaid():
+        for name in names:
             dom = subprocess.run(
                 ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--virtual-time-budget=15000", "--dump-dom",
+                 "--disable-component-update", "--no-first-run", "--virtual-time-budget=30000", "--dump-dom",
                  f"http://127.0.0.1:{server.server_address[1]}/{name}.html"],
-                capture_output=True, text=True, timeout=120,
+                capture_output=True, text=True, timeout=180,
             ).stdout
-            blocks = re.findall(r'<pre\s+class="mermaid[^>]*>(.*?)</pre>', dom, flags=re.S)
-            assert blocks and all("<svg" in b for b in blocks), f"{name}: a diagram did not render"
-            if "mathematics" in name:
-                assert dom.count("<mjx-container") >= 10, f"{name}: MathJax did not typeset the math"
+            for source, block in zip(mermaid_sources(name), re.findall(r'<pre\s+class="mermaid[^>]*>(.*?)</pre>', dom, flags=re.S)):
+                # each diagram drew its own nodes into its own SVG (no more, no fewer)
+                assert block.count("<svg") == 1, f"{name}: a diagram did not render"
+                assert block.count('class="nodeLabel"') == count_nodes(source), f"{name}: diagram drew the wrong nodes"
+            n_math = page(built, name).count('class="math notranslate nohighlight"')
+            if n_math:
+                assert dom.count("<mjx-container") >= n_math, f"{name}: MathJax did not typeset all the math"
+                assert "<mjx-merror" not in dom, f"{name}: MathJax reported a TeX error"
+                assert dom.count("tex-mml-chtml.js") == 1
+            assert dom.count("tex-mml-chtml.js") <= 1, f"{name}: MathJax must not be loaded twice"
     finally:
         server.shutdown()
