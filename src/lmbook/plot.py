@@ -1,7 +1,7 @@
 """The book's figure style, applied once by :func:`lmbook.setup.setup_notebook`.
 
 Chinese text in figures needs a CJK font, and neither a fresh machine nor Colab has one: the
-package ships a subset of WenQuanYi Micro Hei (``fonts/``, Apache-2.0) and puts it after
+package ships a subset of WenQuanYi Micro Hei renamed "lmbook CJK" (``fonts/``, Apache-2.0) and puts it after
 DejaVu Sans in matplotlib's family list, so Latin text keeps the default font and Chinese
 characters fall back to the shipped one.
 """
@@ -13,8 +13,8 @@ from importlib import resources
 import matplotlib as mpl
 from matplotlib import font_manager
 
-CJK_FONT_FILE = "wqy-microhei-gb2312.ttf"
-CJK_FONT_NAME = "WenQuanYi Micro Hei"
+CJK_FONT_FILE = "lmbook-cjk.ttf"
+CJK_FONT_NAME = "lmbook CJK"  # renamed so that an installed WenQuanYi font cannot shadow it
 
 BOOK_STYLE: dict[str, object] = {
     "figure.figsize": (6.4, 4.0),
