@@ -8,11 +8,19 @@ from lmbook import report
 
 
 def test_numpy_and_tf_scalars_become_plain():
-    assert type(report.glue("a_float", np.float32(0.5))) is float
-    assert type(report.glue("an_int", np.int64(3))) is int
-    assert type(report.glue("a_tensor", tf.constant(2.5))) is float
-    assert report.glue("a_text", "ok") == "ok"
-    assert report.glued()["a_float"] == 0.5
+    report.glue("a_float", np.float32(0.5))
+    report.glue("an_int", np.int64(3))
+    report.glue("a_tensor", tf.constant(2.5))
+    report.glue("a_text", "ok")
+    glued = report.glued()
+    assert type(glued["a_float"]) is float and glued["a_float"] == 0.5
+    assert type(glued["an_int"]) is int and glued["an_int"] == 3
+    assert type(glued["a_tensor"]) is float and glued["a_tensor"] == 2.5
+    assert glued["a_text"] == "ok"
+
+
+def test_glue_returns_none_so_a_last_line_glue_shows_nothing():
+    assert report.glue("quiet", 1.5) is None
 
 
 @pytest.mark.parametrize("key", ["Bad", "1st", "with space", "", None])

@@ -35,10 +35,11 @@ def _plain(value: object) -> float | int | str:
     raise TypeError(f"glue takes a number or a str, got {type(value).__name__}")
 
 
-def glue(key: str, value: object) -> float | int | str:
-    """Record ``value`` under ``key`` for the prose; returns the plain value.
+def glue(key: str, value: object) -> None:
+    """Record ``value`` under ``key`` for the prose (read it back with :func:`glued`).
 
-    ``key`` is lower_snake_case so that hygiene tests can match it in the markdown.
+    ``key`` is lower_snake_case so that hygiene tests can match it in the markdown. Returns
+    ``None``, so a cell that ends with a ``glue(...)`` call shows no stray value under it.
     """
     if not isinstance(key, str) or not _KEY.match(key):
         raise ValueError(f"glue key must be lower_snake_case like 'mse_value', got {key!r}")
@@ -50,7 +51,6 @@ def glue(key: str, value: object) -> float | int | str:
         print(f"{key} = {plain}")
     else:
         myst_glue(key, plain, display=False)
-    return plain
 
 
 def glued() -> dict[str, float | int | str]:
