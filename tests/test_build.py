@@ -1,39 +1,62 @@
 """Build the HTML book with warnings as errors and check what a reader gets.
 
-The build executes the notebooks through Jupyter Book's cache (``_build/.jupyter_cache``), so a
-later ``make book`` starts warm; ``--all`` re-reads every page, so a warning on an unchanged page
-is not hidden by Sphinx's incremental build.
+The build renders the executions the notebook tests stored in Jupyter Book's cache
+(``_build/.jupyter_cache``, see the root ``conftest.py``): run after the notebooks, it executes
+nothing, and a later ``make book`` starts warm. ``--all`` re-reads every page, so a warning on an
+unchanged page is not hidden by Sphinx's incremental build. Then every page is opened in headless
+Chromium at desktop and phone width and checked as a reader would see it (``reader_view.py``).
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import http.server
+import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, notebooks, toc_files
+import reader_view
+from book_files import ROOT, notebooks, toc_files
+
+pytestmark = pytest.mark.book
+EXECUTING = re.compile(r"(\S+\.ipynb): Executing notebook")
 
 HTML = ROOT / "_build" / "html"
 MERMAID_ENTRY = "_static/mermaid/mermaid.esm.min.mjs"
 
 
 @pytest.fixture(scope="module")
-def built() -> Path:
+def build_log() -> str:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "--all", "-W", "--keep-going"], capture_output=True, text=True, timeout=1800
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def built(build_log) -> Path:
     return HTML
+
+
+def test_the_build_renders_the_tests_executions(build_log, request):
+    """Each notebook runs once per test run: the build takes the notebook tests' executions from the cache.
+
+    In ``make test`` the notebooks ran in the first stage (``LMBOOK_NOTEBOOKS_RAN=1``); in a plain
+    ``pytest`` they ran earlier in this session. Run alone, this test has nothing to compare with.
+    """
+    ran_here = any(item.get_closest_marker("book") is None and item.nodeid.endswith(".ipynb")
+                   for item in request.session.items)
+    if not ran_here and os.environ.get("LMBOOK_NOTEBOOKS_RAN") != "1":
+        pytest.skip("the notebooks did not run before the build (run `make test`, or pytest with the chapters)")
+    executed = EXECUTING.findall(build_log)
+    assert not executed, f"the build executed {len(executed)} notebook(s) a second time: {executed}"
+    assert build_log.count("Using cached notebook") == len(notebooks())
 
 
 def page(built: Path, name: str) -> str:
@@ -122,38 +145,62 @@ def test_colab_links(built):
         assert link in page(built, str(rel.with_suffix(""))), f"no Colab link to {rel}"
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium: diagrams checked structurally only")
-def test_diagrams_and_math_render_in_a_browser(built):
-    """Load pages over a loopback server in headless Chromium and read the rendered DOM.
+@pytest.fixture(scope="module")
+def browser():
+    if reader_view.chromium() is None:
+        pytest.skip("no Chromium: install it (`apt-get install chromium`; .ci/run does) to check pages in a browser")
+    from playwright.sync_api import sync_playwright
 
-    Every diagram must hold an SVG with node labels (an empty SVG is a failed render), and on
-    every page with math MathJax must have typeset it with no error.
-    """
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=reader_view.chromium(), args=reader_view.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
-    handler = functools.partial(Quiet, directory=str(built))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    names = sorted(set(pages_with_mermaid()) | {n for n in toc_files() if "mathematics" in n})
-    try:
-        for name in names:
-            dom = subprocess.run(
-                ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--virtual-time-budget=30000", "--dump-dom",
-                 f"http://127.0.0.1:{server.server_address[1]}/{name}.html"],
-                capture_output=True, text=True, timeout=180,
-            ).stdout
-            for source, block in zip(mermaid_sources(name), re.findall(r'<pre\s+class="mermaid[^>]*>(.*?)</pre>', dom, flags=re.S)):
-                # each diagram drew its own nodes into its own SVG (no more, no fewer)
-                assert block.count("<svg") == 1, f"{name}: a diagram did not render"
-                assert block.count('class="nodeLabel"') == count_nodes(source), f"{name}: diagram drew the wrong nodes"
-            n_math = page(built, name).count('class="math notranslate nohighlight"')
-            if n_math:
-                assert dom.count("<mjx-container") >= n_math, f"{name}: MathJax did not typeset all the math"
-                assert "<mjx-merror" not in dom, f"{name}: MathJax reported a TeX error"
-                assert dom.count("tex-mml-chtml.js") == 1
-            assert dom.count("tex-mml-chtml.js") <= 1, f"{name}: MathJax must not be loaded twice"
-    finally:
-        server.shutdown()
+
+@pytest.fixture(scope="module")
+def site(built):
+    with reader_view.serve(built) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    page = browser.new_page(viewport=reader_view.DESKTOP)
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    page = browser.new_page(viewport=reader_view.PHONE)
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_a_reader_sees_a_clean_page(name, site, desktop, phone):
+    """Clean console, one H1, legible diagrams and figures, nothing cut off or leaking (reader_view.py)."""
+    found = [f"desktop: {p}" for p in reader_view.problems(desktop, f"{site}/{name}.html", desktop=True)]
+    found += [f"phone: {p}" for p in reader_view.problems(phone, f"{site}/{name}.html", desktop=False)]
+    assert not found, f"{name}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("name", pages_with_mermaid())
+def test_each_diagram_draws_its_own_nodes(name, site, desktop):
+    reader_view.load(desktop, f"{site}/{name}.html")
+    drawn = desktop.evaluate(
+        "() => [...document.querySelectorAll('pre.mermaid')].map(p => p.querySelectorAll('svg').length === 1 ? "
+        "p.querySelectorAll('.nodeLabel').length : -1)"
+    )
+    expected = [count_nodes(source) for source in mermaid_sources(name)]
+    assert drawn == expected, f"{name}: labels drawn per diagram {drawn}, expected {expected}"
+
+
+@pytest.mark.parametrize("name", [n for n in toc_files() if n != "intro"])
+def test_math_is_typeset_once(name, site, desktop, built):
+    n_math = page(built, name).count('class="math notranslate nohighlight"')
+    reader_view.load(desktop, f"{site}/{name}.html")
+    typeset = desktop.evaluate("() => document.querySelectorAll('mjx-container').length")
+    scripts = desktop.evaluate("() => document.querySelectorAll('script[src*=\"tex-mml-chtml.js\"]').length")
+    assert typeset >= n_math, f"{name}: MathJax typeset {typeset} of {n_math} formulas"
+    assert scripts <= 1, f"{name}: MathJax loaded {scripts} times"

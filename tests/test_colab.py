@@ -5,6 +5,10 @@ stack) but not ``lmbook``; a ``sitecustomize`` makes ``google.colab`` importable
 cell takes its Colab branch; a local clone of this repository, tagged like a release, stands in
 for GitHub. pip works offline (``PIP_NO_INDEX``): everything but ``lmbook`` is already there.
 The rehearsal installs what is committed, so it runs on a clean checkout (as CI has).
+
+It executes the chapter's setup cell and its imports cell (the chapter's first two code cells):
+enough to prove that the pinned install works and the package imports from the installed copy,
+while the complete chapter runs once, under nbmake, like every other notebook.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from book_files import ROOT
 
 CHAPTER = ROOT / "chapters" / "mathematics" / "01_loss_functions.ipynb"
 
@@ -61,6 +65,9 @@ def test_notebook_installs_lmbook_itself(tmp_path, colab_pin):
     source = "".join(first_code["source"])
     assert colab_pin in source
     first_code["source"] = source.replace(colab_pin, local_pin)
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    notebook["cells"] = code[:2]  # setup + imports; nbmake runs the whole chapter
+    assert "from lmbook" in "".join(code[1]["source"]), "the second code cell should import from lmbook"
     work = tmp_path / "chapter"
     work.mkdir()
     (work / CHAPTER.name).write_text(json.dumps(notebook), encoding="utf-8")

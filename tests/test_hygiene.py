@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, load, notebooks, toc_files
+from book_files import ROOT, load, notebooks, toc_files
 
 NOTEBOOKS = notebooks()
 IDS = [str(p.relative_to(ROOT / "chapters")) for p in NOTEBOOKS]
