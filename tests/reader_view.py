@@ -91,8 +91,9 @@ MEASURE_JS = r"""
 
 
 def chromium() -> str | None:
-    """The Chromium executable: ``$LMBOOK_CHROMIUM`` or ``chromium`` on the PATH."""
-    return os.environ.get("LMBOOK_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """The Chromium executable: ``$LMBOOK_CHROMIUM``, else ``chromium`` (or Chrome) on the PATH."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    return os.environ.get("LMBOOK_CHROMIUM") or next(filter(None, map(shutil.which, names)), None)
 
 
 @contextlib.contextmanager
