@@ -158,49 +158,50 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(built):
+def seen(built, browser):
+    """What a reader's browser shows on each page, loaded once per width and remembered."""
     with reader_view.serve(built) as base:
-        yield base
+        desktop = browser.new_page(viewport=reader_view.DESKTOP)
+        phone = browser.new_page(viewport=reader_view.PHONE)
+        cache: dict[str, dict] = {}
 
+        def look(name: str) -> dict:
+            if name not in cache:
+                url = f"{base}/{name}.html"
+                found = [f"desktop: {p}" for p in reader_view.problems(desktop, url, desktop=True)]
+                cache[name] = {
+                    "labels": desktop.evaluate(
+                        "() => [...document.querySelectorAll('pre.mermaid')].map(p => "
+                        "p.querySelectorAll('svg').length === 1 ? p.querySelectorAll('.nodeLabel').length : -1)"),
+                    "typeset": desktop.evaluate("() => document.querySelectorAll('mjx-container').length"),
+                    "mathjax_scripts": desktop.evaluate(
+                        "() => document.querySelectorAll('script[src*=\"tex-mml-chtml.js\"]').length"),
+                }
+                found += [f"phone: {p}" for p in reader_view.problems(phone, url, desktop=False)]
+                cache[name]["problems"] = found
+            return cache[name]
 
-@pytest.fixture(scope="module")
-def desktop(browser):
-    page = browser.new_page(viewport=reader_view.DESKTOP)
-    yield page
-    page.close()
-
-
-@pytest.fixture(scope="module")
-def phone(browser):
-    page = browser.new_page(viewport=reader_view.PHONE)
-    yield page
-    page.close()
+        yield look
+        desktop.close()
+        phone.close()
 
 
 @pytest.mark.parametrize("name", toc_files())
-def test_a_reader_sees_a_clean_page(name, site, desktop, phone):
+def test_a_reader_sees_a_clean_page(name, seen):
     """Clean console, one H1, legible diagrams and figures, nothing cut off or leaking (reader_view.py)."""
-    found = [f"desktop: {p}" for p in reader_view.problems(desktop, f"{site}/{name}.html", desktop=True)]
-    found += [f"phone: {p}" for p in reader_view.problems(phone, f"{site}/{name}.html", desktop=False)]
+    found = seen(name)["problems"]
     assert not found, f"{name}:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("name", pages_with_mermaid())
-def test_each_diagram_draws_its_own_nodes(name, site, desktop):
-    reader_view.load(desktop, f"{site}/{name}.html")
-    drawn = desktop.evaluate(
-        "() => [...document.querySelectorAll('pre.mermaid')].map(p => p.querySelectorAll('svg').length === 1 ? "
-        "p.querySelectorAll('.nodeLabel').length : -1)"
-    )
+def test_each_diagram_draws_its_own_nodes(name, seen):
     expected = [count_nodes(source) for source in mermaid_sources(name)]
-    assert drawn == expected, f"{name}: labels drawn per diagram {drawn}, expected {expected}"
+    assert seen(name)["labels"] == expected, f"{name}: labels drawn per diagram, expected {expected}"
 
 
 @pytest.mark.parametrize("name", [n for n in toc_files() if n != "intro"])
-def test_math_is_typeset_once(name, site, desktop, built):
+def test_math_is_typeset_once(name, seen, built):
     n_math = page(built, name).count('class="math notranslate nohighlight"')
-    reader_view.load(desktop, f"{site}/{name}.html")
-    typeset = desktop.evaluate("() => document.querySelectorAll('mjx-container').length")
-    scripts = desktop.evaluate("() => document.querySelectorAll('script[src*=\"tex-mml-chtml.js\"]').length")
-    assert typeset >= n_math, f"{name}: MathJax typeset {typeset} of {n_math} formulas"
-    assert scripts <= 1, f"{name}: MathJax loaded {scripts} times"
+    view = seen(name)
+    assert view["typeset"] >= n_math, f"{name}: MathJax typeset {view['typeset']} of {n_math} formulas"
+    assert view["mathjax_scripts"] <= 1, f"{name}: MathJax loaded {view['mathjax_scripts']} times"
