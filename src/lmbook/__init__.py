@@ -13,6 +13,7 @@ Modules, one concern each:
 - :mod:`lmbook.optimizers` -- SGD, momentum, AdaGrad, RMSProp and Adam from scratch, equal to Keras'.
 - :mod:`lmbook.training` -- a compiled Adam loop and accuracy for tiny Keras classifiers.
 - :mod:`lmbook.metrics` -- classification metrics from scratch, equal to scikit-learn's.
+- :mod:`lmbook.attention` -- scaled dot-product and multi-head attention, masks, positions, a KV cache.
 """
 
 from importlib.metadata import version

