@@ -14,6 +14,7 @@ Modules, one concern each:
 - :mod:`lmbook.training` -- a compiled Adam loop and accuracy for tiny Keras classifiers.
 - :mod:`lmbook.metrics` -- classification metrics from scratch, equal to scikit-learn's.
 - :mod:`lmbook.attention` -- scaled dot-product and multi-head attention, masks, positions, a KV cache.
+- :mod:`lmbook.deploy` -- the TFLite/LiteRT converter and interpreter, and latency timing.
 """
 
 from importlib.metadata import version
