@@ -88,6 +88,59 @@ def test_compute_and_time():
     assert costs.training_flops(np.int64(10), np.float32(2.0)) == 120.0
 
 
+def test_ring_allreduce_bytes():
+    assert costs.ring_allreduce_bytes(1000, 1) == 0.0
+    assert costs.ring_allreduce_bytes(1000, 2) == 1000.0
+    assert costs.ring_allreduce_bytes(1000, 4) == 1500.0
+    assert costs.ring_allreduce_bytes(1000, 10_000) == pytest.approx(2000.0, rel=1e-3)
+
+
+def test_allreduce_seconds_is_latency_plus_bandwidth():
+    assert costs.allreduce_seconds(1e6, 2, bandwidth=1e8) == pytest.approx(0.01)
+    assert costs.allreduce_seconds(0, 4, bandwidth=1e8, latency=1e-3) == pytest.approx(6e-3)
+    assert costs.allreduce_seconds(1e6, 4, bandwidth=1e8, latency=1e-3) == pytest.approx(6e-3 + 0.015)
+
+
+def test_sharded_state_follows_the_zero_stages():
+    n, d = 1000, 4
+    full = costs.training_memory_bytes(n, precision="mixed")["total"]
+    assert costs.sharded_state_bytes(n, data=d)["total"] == full == 16_000
+    assert costs.sharded_state_bytes(n, data=d, zero_stage=1)["total"] == 4 * n + 12 * n / d
+    assert costs.sharded_state_bytes(n, data=d, zero_stage=2)["total"] == 2 * n + 14 * n / d
+    assert costs.sharded_state_bytes(n, data=d, zero_stage=3)["total"] == 16 * n / d
+    assert costs.sharded_state_bytes(n, model=8)["total"] == 2_000
+    assert costs.sharded_state_bytes(n, precision="fp32", optimizer="sgd")["total"] == 8_000
+
+
+def test_pipeline_bubble():
+    assert costs.pipeline_bubble_fraction(1, 1) == 0.0
+    assert costs.pipeline_bubble_fraction(4, 1) == 0.75
+    assert costs.pipeline_bubble_fraction(4, 13) == pytest.approx(3 / 16)
+
+
+def test_chinchilla_loss_and_optimum():
+    fit = costs.CHINCHILLA_FITS["hoffmann2022"]
+    assert costs.chinchilla_loss(1e30, 1e30, **fit) == pytest.approx(fit["E"], abs=1e-5)
+    n_opt, d_opt = costs.compute_optimal_split(1e22, **fit)
+    assert 6 * n_opt * d_opt == pytest.approx(1e22)
+    # the optimum beats its neighbours on the same budget
+    for factor in (0.8, 1.25):
+        n = n_opt * factor
+        assert costs.chinchilla_loss(n, 1e22 / (6 * n), **fit) > costs.chinchilla_loss(n_opt, d_opt, **fit)
+    # Epoch AI's refit puts the optimum near 20 tokens per parameter at Chinchilla's budget
+    n_e, d_e = costs.compute_optimal_split(6 * 70e9 * 1.4e12, **costs.CHINCHILLA_FITS["besiroglu2024"])
+    assert 15 < d_e / n_e < 25
+
+
+def test_gpu_hours_and_serving_cost():
+    assert costs.gpu_hours(3600 * 1e12, 1e12, utilization=1.0) == pytest.approx(1.0)
+    assert costs.gpu_hours(3600 * 1e12, 1e12, utilization=0.5) == pytest.approx(2.0)
+    # 2N FLOPs per token: 1e6 tokens of a 1.8e9-parameter model = 3.6e15 FLOPs = 1 GPU-hour at 1e12 FLOP/s
+    assert costs.serving_cost_per_million_tokens(
+        1.8e9, flops_per_gpu=1e12, utilization=1.0, dollars_per_gpu_hour=2.0
+    ) == pytest.approx(2.0)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -103,6 +156,19 @@ def test_compute_and_time():
         (lambda: costs.training_flops("175e9", 10), TypeError, "must be a number"),
         (lambda: costs.training_flops(float("inf"), 10), ValueError, "finite"),
         (lambda: costs.training_time_seconds(1e20, 1e12, utilization=1.5), ValueError, "<= 1"),
+        (lambda: costs.ring_allreduce_bytes(100, 0), ValueError, ">= 1"),
+        (lambda: costs.ring_allreduce_bytes(-1, 2), ValueError, ">= 0"),
+        (lambda: costs.allreduce_seconds(100, 2, bandwidth=0), ValueError, "> 0"),
+        (lambda: costs.allreduce_seconds(100, 2, bandwidth=1e9, latency=-1), ValueError, ">= 0"),
+        (lambda: costs.sharded_state_bytes(100, zero_stage=4), ValueError, "zero_stage"),
+        (lambda: costs.sharded_state_bytes(100, data=0), ValueError, ">= 1"),
+        (lambda: costs.pipeline_bubble_fraction(4, 0), ValueError, ">= 1"),
+        (lambda: costs.chinchilla_loss(0, 10, **costs.CHINCHILLA_FITS["hoffmann2022"]), ValueError, "> 0"),
+        (lambda: costs.chinchilla_loss(10, 10, E=-1, A=1, B=1, alpha=1, beta=1), ValueError, "irreducible"),
+        (lambda: costs.compute_optimal_split(1e20, A=1, B=1, alpha=0, beta=1), ValueError, "> 0"),
+        (lambda: costs.gpu_hours(1e20, 1e12, utilization=0), ValueError, "> 0"),
+        (lambda: costs.serving_cost_per_million_tokens(7e9, flops_per_gpu=1e12, utilization=0.5,
+                                                       dollars_per_gpu_hour="2"), TypeError, "number"),
     ],
 )
 def test_bad_input_is_rejected_clearly(call, error, message):

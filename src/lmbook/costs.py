@@ -13,6 +13,14 @@ so that each formula can be checked against ``model.count_params()``:
 
 Training compute uses the standard estimate :math:`C \approx 6ND` FLOPs for ``N`` parameters and
 ``D`` training tokens (2 for the forward pass, 4 for the backward pass, per parameter per token).
+
+Distributed training (Part V): bytes a ring all-reduce moves, its time in the latency-bandwidth
+(:math:`\alpha`-:math:`\beta`) model, model state per device under model parallelism and ZeRO
+sharding, and the idle share of a pipeline.
+
+Scaling laws and money (Part V): the parametric loss :math:`L(N, D) = E + A/N^\alpha + B/D^\beta`
+with the published constants, the compute-optimal split of a FLOP budget, GPU-hours, and the
+cost of serving tokens.
 """
 
 from __future__ import annotations
@@ -34,6 +42,15 @@ __all__ = [
     "training_memory_bytes",
     "training_flops",
     "training_time_seconds",
+    "ring_allreduce_bytes",
+    "allreduce_seconds",
+    "sharded_state_bytes",
+    "pipeline_bubble_fraction",
+    "CHINCHILLA_FITS",
+    "chinchilla_loss",
+    "compute_optimal_split",
+    "gpu_hours",
+    "serving_cost_per_million_tokens",
 ]
 
 #: Bytes per value for the number formats the book uses.
@@ -198,3 +215,129 @@ def training_time_seconds(flops: float, flops_per_second: float, *, utilization:
     if utilization > 1:
         raise ValueError(f"utilization is a fraction of peak and must be <= 1, got {utilization}")
     return flops / (utilization * peak)
+
+
+def ring_allreduce_bytes(n_bytes: float, n_devices: int) -> float:
+    r"""Bytes each device sends (and receives) in a ring all-reduce of an ``n_bytes`` buffer.
+
+    The buffer is cut into :math:`p` chunks. A reduce-scatter (:math:`p-1` steps) leaves each device
+    with one fully summed chunk, an all-gather (:math:`p-1` more steps) hands every chunk to every
+    device; each step sends one chunk of :math:`n/p` bytes:
+    :math:`2\,\frac{p-1}{p}\,n`, which tends to :math:`2n` however many devices join.
+    """
+    n_devices = _count("n_devices", n_devices)
+    return 2.0 * (n_devices - 1) / n_devices * _nonnegative("n_bytes", n_bytes)
+
+
+def allreduce_seconds(n_bytes: float, n_devices: int, *, bandwidth: float, latency: float = 0.0) -> float:
+    r"""Time of a ring all-reduce in the latency-bandwidth model:
+    :math:`t = 2(p-1)\,\alpha + 2\,\frac{p-1}{p}\,n / \beta`, with ``latency`` :math:`\alpha` seconds
+    per step and ``bandwidth`` :math:`\beta` bytes per second on each link."""
+    n_devices = _count("n_devices", n_devices)
+    bandwidth = _positive("bandwidth", bandwidth)
+    latency = _nonnegative("latency", latency)
+    return 2 * (n_devices - 1) * latency + ring_allreduce_bytes(n_bytes, n_devices) / bandwidth
+
+
+def sharded_state_bytes(
+    n_params: int,
+    *,
+    data: int = 1,
+    model: int = 1,
+    zero_stage: int = 0,
+    precision: str = "mixed",
+    optimizer: str = "adam",
+) -> dict[str, float]:
+    r"""Model state held by one device (the accounting of :func:`training_memory_bytes`).
+
+    ``model``-way model parallelism (tensor times pipeline) gives each device :math:`1/m` of every
+    part. ZeRO (Rajbhandari et al. 2020) then shards over the ``data`` replicas: stage 1 the
+    optimizer state and fp32 master weights, stage 2 also the gradients, stage 3 also the weights.
+    Stage 0 is plain data parallelism: every replica holds a full copy.
+    """
+    data, model = _count("data", data), _count("model", model)
+    if isinstance(zero_stage, bool) or zero_stage not in (0, 1, 2, 3):
+        raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}")
+    full = training_memory_bytes(n_params, precision=precision, optimizer=optimizer)
+    sharded_from = {"optimizer_state": 1, "master_weights": 1, "gradients": 2, "weights": 3}
+    parts = {
+        name: full[name] / model / (data if zero_stage >= stage else 1) for name, stage in sharded_from.items()
+    }
+    parts["total"] = sum(parts.values())
+    return parts
+
+
+def pipeline_bubble_fraction(stages: int, microbatches: int) -> float:
+    r"""Share of time a device of a synchronous pipeline waits (GPipe, Huang et al. 2019).
+
+    With :math:`p` stages of equal cost and :math:`m` micro-batches, a step takes :math:`m+p-1`
+    slots of which each device works :math:`m`: idle share :math:`\frac{p-1}{m+p-1}`
+    (:math:`\frac{p-1}{p}` without micro-batching, when only one stage works at a time).
+    """
+    p, m = _count("stages", stages), _count("microbatches", microbatches)
+    return (p - 1) / (m + p - 1)
+
+
+def _nonnegative(name: str, value: object) -> float:
+    """A finite real number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not (value >= 0 and value < float("inf")):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+#: Fitted constants of :math:`L(N, D) = E + A/N^\alpha + B/D^\beta` (nats per token, N parameters,
+#: D training tokens). ``"hoffmann2022"``: the rounded values printed in Hoffmann et al. (2022), Appendix D
+#: ("Chinchilla", approach 3). ``"besiroglu2024"``: Epoch AI's refit of the same approach on data
+#: read off Hoffmann et al.'s figure (Besiroglu et al. 2024, arXiv:2404.10102).
+CHINCHILLA_FITS: dict[str, dict[str, float]] = {
+    "hoffmann2022": {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28},
+    "besiroglu2024": {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658},
+}
+
+
+def _fit_constants(E: float, A: float, B: float, alpha: float, beta: float) -> tuple[float, ...]:
+    if isinstance(E, bool) or not isinstance(E, numbers.Real) or not 0 <= E < float("inf"):
+        raise ValueError(f"E is an irreducible loss and must be a finite number >= 0, got {E!r}")
+    return (float(E), _positive("A", A), _positive("B", B), _positive("alpha", alpha), _positive("beta", beta))
+
+
+def chinchilla_loss(n_params: float, n_tokens: float, *, E: float, A: float, B: float, alpha: float, beta: float) -> float:
+    r"""Loss of a model with ``n_params`` parameters trained on ``n_tokens`` tokens:
+    :math:`L = E + A/N^\alpha + B/D^\beta` (Hoffmann et al. 2022). Pass one of
+    :data:`CHINCHILLA_FITS` as keywords, e.g. ``chinchilla_loss(N, D, **CHINCHILLA_FITS["hoffmann2022"])``."""
+    E, A, B, alpha, beta = _fit_constants(E, A, B, alpha, beta)
+    return E + A / _positive("n_params", n_params) ** alpha + B / _positive("n_tokens", n_tokens) ** beta
+
+
+def compute_optimal_split(flops: float, *, A: float, B: float, alpha: float, beta: float, E: float = 0.0) -> tuple[float, float]:
+    r"""The :math:`(N, D)` that minimize :func:`chinchilla_loss` under the budget :math:`C = 6ND`.
+
+    Setting the derivative along :math:`D = C/(6N)` to zero gives (Hoffmann et al. 2022)
+    :math:`N_\text{opt} = G\,(C/6)^{\beta/(\alpha+\beta)}`, :math:`D_\text{opt} = (C/6)/N_\text{opt}`
+    with :math:`G = (\alpha A / (\beta B))^{1/(\alpha+\beta)}`. ``E`` does not move the optimum.
+    """
+    _, A, B, alpha, beta = _fit_constants(E, A, B, alpha, beta)
+    budget = _positive("flops", flops) / 6.0
+    g = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
+    n_opt = g * budget ** (beta / (alpha + beta))
+    return n_opt, budget / n_opt
+
+
+def gpu_hours(flops: float, flops_per_gpu: float, *, utilization: float) -> float:
+    r"""GPU-hours to do ``flops`` on GPUs of peak ``flops_per_gpu`` FLOP/s used at ``utilization`` of
+    peak (the *model FLOPs utilization*): :math:`C / (u \cdot \text{peak} \cdot 3600)`."""
+    return training_time_seconds(flops, flops_per_gpu, utilization=utilization) / 3600.0
+
+
+def serving_cost_per_million_tokens(
+    n_params: float, *, flops_per_gpu: float, utilization: float, dollars_per_gpu_hour: float
+) -> float:
+    r"""Dollars to process one million tokens (prompt or generated) with a model of ``n_params``
+    parameters: :math:`2N` FLOPs per token (the forward pass), on GPUs of peak ``flops_per_gpu``
+    used at ``utilization``, rented at ``dollars_per_gpu_hour``. Generation is usually limited by
+    memory bandwidth rather than arithmetic, which shows up here as a low ``utilization``."""
+    hours = gpu_hours(2.0 * _positive("n_params", n_params) * 1e6, flops_per_gpu, utilization=utilization)
+    return hours * _positive("dollars_per_gpu_hour", dollars_per_gpu_hour)
