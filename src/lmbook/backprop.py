@@ -4,16 +4,19 @@ Rows are examples, as in Keras (a ``Dense`` kernel has shape ``(inputs, units)``
 
 .. math::
 
-    Z_1 = X W_1 + \mathbf 1 b_1^\top,\quad A_1 = f(Z_1),\quad Z_2 = A_1 W_2 + \mathbf 1 b_2^\top,\quad
-    L = \ell(Z_2, Y)
+    Z_1 = X W_1 + \mathbf 1 b_1^\top,\quad A_1 = f(Z_1),
 
-and backward, with :math:`\Delta_2 = \partial L/\partial Z_2`,
+    Z_2 = A_1 W_2 + \mathbf 1 b_2^\top,\quad L = \ell(Z_2, Y)
+
+and backward, with :math:`\Delta_2 = \partial L/\partial Z_2` (one short equation per line):
 
 .. math::
 
     \frac{\partial L}{\partial W_2} = A_1^\top \Delta_2,\quad
-    \frac{\partial L}{\partial b_2} = \Delta_2^\top \mathbf 1,\quad
-    \Delta_1 = (\Delta_2 W_2^\top)\odot f'(Z_1),\quad
+    \frac{\partial L}{\partial b_2} = \Delta_2^\top \mathbf 1,
+
+    \Delta_1 = (\Delta_2 W_2^\top)\odot f'(Z_1),
+
     \frac{\partial L}{\partial W_1} = X^\top \Delta_1,\quad
     \frac{\partial L}{\partial b_1} = \Delta_1^\top \mathbf 1 .
 
