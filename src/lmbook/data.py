@@ -377,3 +377,124 @@ def load_german_credit() -> pd.DataFrame:
         raise ValueError(f"{path.name}: expected 'good'/'bad' labels, found {sorted(target.unique())}")
     frame["bad"] = (target == "bad").astype("int64")
     return frame
+
+
+# --- vision: real photos (scikit-image) and synthetic scenes with known boxes -------------------
+
+LFW_SUBSET_SIZE = 200
+
+
+def load_lfw_subset() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-image's faces / non-faces set: 200 grey 25 x 25 crops as ``float32`` in [0, 1], labels 1 = face.
+
+    The first 100 crops are faces from Labeled Faces in the Wild, the next 100 background
+    patches of the same photos (``skimage.data.lfw_subset()``; LFW: Huang et al., 2007; the
+    subset ships in scikit-image, BSD-3).
+    It ships inside the scikit-image wheel, so this works offline. No larger faces / non-faces
+    set exists to switch to, so ``LMBOOK_FULL_DATA`` does not apply.
+    """
+    try:
+        from skimage import data as skdata
+    except ImportError as err:
+        raise ImportError("load_lfw_subset needs scikit-image: pip install scikit-image") from err
+    images = np.asarray(skdata.lfw_subset(), dtype="float32")
+    if images.max() > 1.0:  # the docstring promises uint8; the file holds floats in [0, 1]
+        images = images / 255.0
+    if images.shape != (LFW_SUBSET_SIZE, 25, 25):
+        raise ValueError(f"unexpected lfw_subset shape {images.shape}; expected ({LFW_SUBSET_SIZE}, 25, 25)")
+    labels = np.r_[np.ones(LFW_SUBSET_SIZE // 2), np.zeros(LFW_SUBSET_SIZE // 2)].astype("int64")
+    return images, labels
+
+
+def _ink_boxes(images: np.ndarray, threshold: float) -> tuple[np.ndarray, ...]:
+    """Per image, the half-open rows ``r0:r1`` and columns ``c0:c1`` that hold pixels above ``threshold``."""
+    rows, cols = images.max(axis=2) > threshold, images.max(axis=1) > threshold
+    empty = ~rows.any(axis=1)
+    if empty.any():
+        raise ValueError(f"image {int(np.argmax(empty))} has no pixel above {threshold}: nothing to place")
+    r0, c0 = rows.argmax(axis=1), cols.argmax(axis=1)
+    r1 = rows.shape[1] - rows[:, ::-1].argmax(axis=1)
+    c1 = cols.shape[1] - cols[:, ::-1].argmax(axis=1)
+    return r0, c0, r1, c1
+
+
+def _scale_shift(images: np.ndarray, sx: np.ndarray, sy: np.ndarray, bx: np.ndarray, by: np.ndarray,
+                 canvas: int) -> np.ndarray:
+    """``out[i, y, x] = images[i, sy*y + by, sx*x + bx]`` (bilinear, 0 outside), on a canvas x canvas grid."""
+    transforms = np.zeros((len(images), 8), "float32")
+    transforms[:, 0], transforms[:, 2], transforms[:, 4], transforms[:, 5] = sx, bx, sy, by
+    out = tf.raw_ops.ImageProjectiveTransformV3(
+        images=tf.constant(images[..., None], tf.float32), transforms=tf.constant(transforms),
+        output_shape=tf.constant([canvas, canvas]), fill_value=0.0, interpolation="BILINEAR",
+        fill_mode="CONSTANT",
+    )
+    return out.numpy()[..., 0]
+
+
+def _inside(y0: np.ndarray, x0: np.ndarray, y1: np.ndarray, x1: np.ndarray, canvas: int) -> np.ndarray:
+    grid = np.arange(canvas)
+    rows = (grid >= y0[:, None]) & (grid < y1[:, None])
+    cols = (grid >= x0[:, None]) & (grid < x1[:, None])
+    return rows[:, :, None] & cols[:, None, :]
+
+
+def make_digit_scenes(
+    images: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    *,
+    canvas: int = 40,
+    size_range: tuple[int, int] = (12, 30),
+    clutter: int = 2,
+    seed: int = 42,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Synthetic scenes with known boxes: one digit per ``canvas`` x ``canvas`` image, at a random place and size.
+
+    Scenes take the images of ``images`` (grey, values in [0, 1], e.g. MNIST digits) in a random
+    order, each once before any twice (``n == len(images)`` uses every image exactly once). Each
+    image is cropped to its ink (pixels > 0.1), the crop is rescaled so that its longer side is a
+    random integer in ``size_range`` (aspect ratio kept) and pasted at a random position.
+    ``clutter`` fragments (5-8 px squares cut from other random images) are added on top
+    (pixel-wise maximum), so the digit is not the only ink in the scene; they may touch its box.
+    Returns ``(scenes, labels, boxes)``: scenes ``float32`` of shape (n, canvas, canvas), the
+    digit's label, and its box ``(x_min, y_min, x_max, y_max)`` in
+    pixels (Keras' ``"xyxy"`` format; the digit covers columns ``x_min .. x_max - 1``).
+    """
+    n = _check_int("n", n, 1)
+    canvas = _check_int("canvas", canvas, 8)
+    clutter = _check_int("clutter", clutter, 0)
+    images = np.asarray(images, dtype="float32")
+    labels = np.asarray(labels)
+    if images.ndim != 3 or images.shape[1] < 16 or images.shape[2] < 16:
+        raise ValueError(f"images must have shape (N, H, W) with H, W >= 16, got {images.shape}")
+    if len(images) != len(labels):
+        raise ValueError(f"images and labels must have the same length, got {len(images)} and {len(labels)}")
+    lo, hi = (int(v) for v in size_range)
+    if not 2 <= lo <= hi <= canvas:
+        raise ValueError(f"size_range must satisfy 2 <= low <= high <= canvas={canvas}, got {size_range}")
+    rng = np.random.default_rng(seed)
+    rounds = -(-n // len(images))
+    pick = np.concatenate([rng.permutation(len(images)) for _ in range(rounds)])[:n]
+    r0, c0, r1, c1 = (v[pick] for v in _ink_boxes(images, 0.1))
+    h, w = r1 - r0, c1 - c0
+    scale = rng.integers(lo, hi + 1, n) / np.maximum(h, w)
+    nh = np.clip(np.round(h * scale), 1, canvas).astype(int)
+    nw = np.clip(np.round(w * scale), 1, canvas).astype(int)
+    y0 = (rng.random(n) * (canvas - nh + 1)).astype(int)
+    x0 = (rng.random(n) * (canvas - nw + 1)).astype(int)
+    fy, fx = nh / h, nw / w  # output pixel centre x + 0.5 comes from input centre c0 + (x + 0.5 - x0) / fx
+    digits = _scale_shift(images[pick], 1 / fx, 1 / fy, c0 + (0.5 - x0) / fx - 0.5, r0 + (0.5 - y0) / fy - 0.5, canvas)
+    scenes = digits * _inside(y0, x0, y0 + nh, x0 + nw, canvas)
+    height, width = images.shape[1:]
+    for _ in range(clutter):
+        other = rng.integers(0, len(images), n)
+        side = rng.integers(5, 9, n)
+        src_r = (height // 7 + rng.random(n) * (height - 2 * (height // 7) - side)).astype(int)
+        src_c = (width // 7 + rng.random(n) * (width - 2 * (width // 7) - side)).astype(int)
+        dy = (rng.random(n) * (canvas - side + 1)).astype(int)
+        dx = (rng.random(n) * (canvas - side + 1)).astype(int)
+        ones = np.ones(n)
+        fragment = _scale_shift(images[other], ones, ones, (src_c - dx).astype(float), (src_r - dy).astype(float), canvas)
+        np.maximum(scenes, fragment * _inside(dy, dx, dy + side, dx + side, canvas), out=scenes)
+    boxes = np.stack([x0, y0, x0 + nw, y0 + nh], axis=1).astype("float32")
+    return scenes.astype("float32"), labels[pick], boxes
