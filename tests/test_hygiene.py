@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -91,3 +92,109 @@ def test_prose_pins_match(colab_pin):
     for page in [ROOT / "intro.md", *(ROOT / "chapters").rglob("*.md")]:
         for found in re.findall(r"git\+https://[^\s\"'`]+", page.read_text(encoding="utf-8")):
             assert found == url_at_tag, f"{page.name}: {found} differs from {url_at_tag}"
+
+
+# --- guards against the classes of defects the Part I-III review found ------------------------
+
+HEADING_WITH_DIRECTIVE = re.compile(r"^#+\s.*(:::|```\{)", re.M)
+INLINE_MATH_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|``?[^`\n]+``?|\{[a-z:]+\}`[^`]*`|\]\([^)]*\)", re.S)
+TYPED_NUMBER = re.compile(
+    r"(?<![\w.§/-])(?<!TensorFlow )(?<!Python )(?<!Keras )(?<!version )(\d+\.\d+|\d+(?:\.\d+)?\s?%)(?![\w.])"
+)
+QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|「[^」]*」|‘[^’]*’|（[^）]*）")
+SOURCED = re.compile(r"\{cite|§|[Aa]rticle 00\d|[Aa]rticles|\bprinted\b|\bwrites\b|\bclaims?\b|\bstates?\b|\bsays\b|\breports?\b|\bpublished\b")
+
+
+def prose_sentences(nb: dict) -> list[str]:
+    """The markdown prose of a notebook up to its Exercises, sentence by sentence, with math, code,
+    roles and links removed (tables, quotes, labels and directives are skipped)."""
+    text = markdown(nb).split("## Exercises")[0]
+    text = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith(("|", ">", "%", "(", ":", "```")))
+    text = INLINE_MATH_OR_CODE.sub(" ", text)
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n\s*\n", text) if s.strip()]
+
+
+def code_literals(nb: dict) -> set[float]:
+    """Every number written as a literal in the notebook's code (settings such as a learning rate)."""
+    values = set()
+    for cell in code_cells(nb):
+        try:
+            tree = ast.parse("\n".join(ln for ln in source(cell).splitlines() if not ln.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            continue
+        values |= {float(n.value) for n in ast.walk(tree)
+                   if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool)}
+    return values
+
+
+def is_setting(number: str, literals: set[float]) -> bool:
+    value = float(number.rstrip("% "))
+    candidates = {value, value / 100} if number.endswith("%") else {value}
+    return any(abs(c - lit) <= 1e-12 * max(1.0, abs(lit)) for c in candidates for lit in literals)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_directive_inside_a_heading(path):
+    """'# :::{admonition}' renders as a second H1 with the directive's markup as its text."""
+    bad = HEADING_WITH_DIRECTIVE.findall(markdown(load(path)))
+    assert not bad, "a heading line holds a directive; put the ::: fence on its own line"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_measured_numbers_in_prose_are_glued(path):
+    """A decimal or percentage typed into the prose is either a setting the code uses (a literal in
+    a code cell), or comes from a source (cited, quoted, what an article printed). Anything else is
+    a measured number and must be glued, so the prose cannot drift from what the code computes."""
+    nb = load(path)
+    literals = code_literals(nb)
+    typed = []
+    for sentence in prose_sentences(nb):
+        if SOURCED.search(sentence):
+            continue
+        for number in TYPED_NUMBER.findall(QUOTED.sub(" ", sentence)):
+            if not is_setting(number, literals):
+                typed.append(f"{number!r} in: {' '.join(sentence.split())[:160]}")
+    assert not typed, "typed numbers in prose (glue them, or cite/quote their source):\n" + "\n".join(typed)
+
+
+CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _constant_names(tree: ast.AST) -> set[str]:
+    """Names bound only to literals anywhere in the notebook (e.g. ``STEPS = 300``)."""
+    literal, other = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    try:
+                        ast.literal_eval(node.value)
+                    except ValueError:
+                        other.add(name)
+                    else:
+                        literal.add(name)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension, ast.With)):
+            other.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return literal - other
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_check_asserts_on_a_measured_value(path):
+    """An assert that mentions only literals and constants set by hand can never fail."""
+    nb = load(path)
+    code = "\n".join(
+        ln for c in code_cells(nb) for ln in source(c).splitlines() if not ln.lstrip().startswith(("%", "!"))
+    )
+    tree = ast.parse(code)
+    constants = _constant_names(tree)
+    hollow = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert):
+            # each part of `a and b` is a claim of its own: `measured < 1e-6 and STEPS >= 100` is half hollow
+            parts = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) else [node.test]
+            for part in parts:
+                names = {n.id for n in ast.walk(part) if isinstance(n, ast.Name)}
+                calls = [n for n in ast.walk(part) if isinstance(n, (ast.Call, ast.Attribute, ast.Subscript))]
+                if not calls and names <= constants:
+                    hollow.append(ast.unparse(part)[:120])
+    assert not hollow, f"asserts on hand-set constants only: {hollow}"
