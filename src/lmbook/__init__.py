@@ -15,6 +15,8 @@ Modules, one concern each:
 - :mod:`lmbook.metrics` -- classification metrics from scratch, equal to scikit-learn's.
 - :mod:`lmbook.attention` -- scaled dot-product and multi-head attention, masks, positions, a KV cache.
 - :mod:`lmbook.deploy` -- the TFLite/LiteRT converter and interpreter, and latency timing.
+- :mod:`lmbook.text` -- the People's Daily split, vocabularies, bits per character, unigram and Kneser-Ney models.
+- :mod:`lmbook.gpt` -- a tiny GPT in Keras: build, train (warm-up + cosine, clipping), score, sample, the pretrained model.
 """
 
 from importlib.metadata import version
