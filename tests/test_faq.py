@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import yaml
 
 from book_files import ROOT, load, notebooks, toc_files
