@@ -26,10 +26,14 @@ book: $(STAMP)
 # (nbmake), each executed once; conftest.py stores the executions in the book's cache.
 # Stage 2: the book built from that cache (no notebook runs again), then checked in Chromium.
 # The last line fails if the tests changed the working tree.
+# Each stage leaves a JUnit report in _build/junit/ (ignored by git): `python scripts/benchmark.py
+# --from-junit` turns the last run into the suite table of the Execution status page.
+JUNIT := _build/junit
 test: $(STAMP)
 	@git status --porcelain > $(VENV)/.status-before 2>/dev/null || true
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not book"
-	LMBOOK_NOTEBOOKS_RAN=1 $(BIN)/python -m pytest -m book
+	@mkdir -p $(JUNIT)
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not book" --junitxml=$(JUNIT)/stage1-workers$(WORKERS).xml
+	LMBOOK_NOTEBOOKS_RAN=1 $(BIN)/python -m pytest -m book --junitxml=$(JUNIT)/stage2-workers$(WORKERS).xml
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 	  git status --porcelain | diff -u $(VENV)/.status-before - \
 	  || { echo "make test changed the working tree (above): tests must not write into the repository"; exit 1; }; fi
