@@ -199,3 +199,10 @@ def test_every_check_asserts_on_a_measured_value(path):
                 if not calls and names <= constants:
                     hollow.append(ast.unparse(part)[:120])
     assert not hollow, f"asserts on hand-set constants only: {hollow}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_glue_role_inside_inline_code(path):
+    """`` `{glue:text}`key`` `` is a code span, not a role: the reader would see the raw markup."""
+    found = re.findall(r"`\{glue(?::\w+)?\}`[^`\n]*``", markdown(load(path)))
+    assert not found, f"glue role inside inline code (drop the outer backticks): {found}"
