@@ -36,7 +36,7 @@ MEDIAN_BUDGET_S = 30.0  # median notebook, BOOK.md
 TOTAL_BUDGET_S = 15 * 60  # whole test run, BOOK.md
 PARTS = {
     "concepts": "I Concepts", "mathematics": "II Mathematics", "worked_examples": "III Worked examples",
-    "applications": "IV Applications", "scale": "V Scale",
+    "applications": "IV Applications", "scale": "V Scale", "appendices": "Appendices",
 }
 
 
@@ -79,6 +79,8 @@ def notebook_table(rows: list[tuple[str, float]]) -> str:
     for name, secs in rows:
         by_part.setdefault(part(name), []).append(secs)
     lines += ["| part | notebooks | total (s) | median (s) | slowest (s) |", "|---|---:|---:|---:|---:|"]
+    order = list(PARTS.values())
+    by_part = dict(sorted(by_part.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
     lines += [f"| {p} | {len(v)} | {sum(v):.1f} | {statistics.median(v):.1f} | {max(v):.1f} |" for p, v in by_part.items()]
     lines += [
         "",
@@ -94,9 +96,10 @@ def read_junit(xml: Path) -> tuple[float, dict[str, float], str]:
     times = {}
     for case in suite.iter("testcase"):
         file = case.get("file") or case.get("classname", "")
-        if file.endswith(".ipynb") or case.get("name", "").endswith(".ipynb"):
-            name = (file if file.endswith(".ipynb") else case.get("name")).split("chapters/", 1)[-1]
-            times[name] = float(case.get("time", 0))
+        if file.endswith(".ipynb") and "/" not in file:  # nbmake's classname: chapters.part.name.ipynb
+            file = file.removesuffix(".ipynb").replace(".", "/") + ".ipynb"
+        if file.endswith(".ipynb"):
+            times[file.split("chapters/", 1)[-1]] = float(case.get("time", 0))
     counts = {k: int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped")}
     summary = (f"{counts['tests'] - counts['failures'] - counts['errors'] - counts['skipped']} passed, "
                f"{counts['failures']} failed, {counts['errors']} errors, {counts['skipped']} skipped")
@@ -164,7 +167,8 @@ def suite_table(rows: list[tuple[int, float, float, dict[str, float], str, str]]
               "two notebooks share the 2 cores, so each one takes longer while the stage takes less):", "",
               "| part | " + " | ".join(f"{w} worker{'s' if w > 1 else ''} (s)" for w in worker_counts) + " |",
               "|---|" + "---:|" * len(worker_counts)]
-    for p, by_w in parts.items():
+    order = list(PARTS.values())
+    for p, by_w in sorted(parts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
         lines.append(f"| {p} | " + " | ".join(f"{sum(by_w.get(w, [])):.0f}" for w in worker_counts) + " |")
     slow_name, slow = max(rows[-1][3].items(), key=lambda kv: kv[1]) if rows[-1][3] else ("-", 0.0)
     best = min(rows, key=lambda r: r[1] + r[2])

@@ -82,8 +82,8 @@ def test_toc_and_chapters_agree():
     for name in listed:
         assert any((ROOT / f"{name}{ext}").exists() for ext in (".md", ".ipynb")), f"_toc.yml names missing {name}"
     pages = {str(p.relative_to(ROOT).with_suffix("")) for p in (ROOT / "chapters").rglob("*") if p.suffix in {".md", ".ipynb"}}
-    # pulled into other pages by {include}: the status table (status.md), the article map (articles.md)
-    included = {"chapters/appendices/status_table", "chapters/front/article_map"}
+    # pulled into other pages by {include}: the status tables (status.md), the article map (articles.md)
+    included = {"chapters/appendices/status_table", "chapters/appendices/status_suite", "chapters/front/article_map"}
     assert pages - included == set(listed) - {"intro"}, "every chapter page must be in _toc.yml and vice versa"
 
 
