@@ -206,3 +206,34 @@ def test_no_glue_role_inside_inline_code(path):
     """`` `{glue:text}`key`` `` is a code span, not a role: the reader would see the raw markup."""
     found = re.findall(r"`\{glue(?::\w+)?\}`[^`\n]*``", markdown(load(path)))
     assert not found, f"glue role inside inline code (drop the outer backticks): {found}"
+
+
+def keras_calls_without_verbose(cell_source: str) -> list[str]:
+    """Keras ``fit(..., epochs=...)`` and ``evaluate(...)`` calls that do not set ``verbose``: their default
+    progress bar is kept by Jupyter as hundreds of separate output boxes."""
+    code = "\n".join(ln for ln in cell_source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            names = {k.arg for k in node.keywords}
+            keras_fit = node.func.attr == "fit" and "epochs" in names
+            if (keras_fit or node.func.attr == "evaluate") and "verbose" not in names:
+                found.append(ast.unparse(node)[:80])
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_keras_training_logs_are_compact(path):
+    """Exhibits included: the book's change (verbose=2, or 0 with a printed line) is marked BOOK there."""
+    found = [call for cell in code_cells(load(path)) for call in keras_calls_without_verbose(source(cell))]
+    assert not found, f"set verbose= (2 for one line per epoch) in: {found}"
+
+
+def test_the_verbose_guard_can_fail():
+    assert keras_calls_without_verbose("model.fit(x, y, epochs=3)\nm.evaluate(x, y)") == [
+        "model.fit(x, y, epochs=3)", "m.evaluate(x, y)"]
+    assert not keras_calls_without_verbose("model.fit(x, y, epochs=3, verbose=2)\nclf.fit(X, y)")
