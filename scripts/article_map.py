@@ -46,7 +46,8 @@ class Place:
     title: str  # the heading under the target
 
 
-def toc_pages() -> list[Path]:
+def toc_files() -> list[str]:
+    """Every file named in _toc.yml (without suffix), root first."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"]]
 
@@ -61,10 +62,12 @@ def toc_pages() -> list[Path]:
                 walk(item)
 
     walk(toc.get("parts", []))
-    pages = []
-    for name in names:
-        pages += [p for p in (ROOT / f"{name}.md", ROOT / f"{name}.ipynb") if p.exists()]
-    return pages
+    return names
+
+
+def toc_pages() -> list[Path]:
+    """The book's pages in toc order, as paths to their .md or .ipynb sources."""
+    return [p for name in toc_files() for p in (ROOT / f"{name}.md", ROOT / f"{name}.ipynb") if p.exists()]
 
 
 def markdown_of(path: Path) -> str:

@@ -85,3 +85,25 @@ def test_make_dataset_batches():
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "load, fallback",
+    [
+        (lambda: data.load_movielens_100k(), "the bundled MovieLens 100k"),
+        (lambda: data.load_ui_translations(), "the bundled UI strings"),
+    ],
+    ids=["movielens-1m", "tatoeba"],
+)
+def test_full_size_download_offline_says_what_to_do(monkeypatch, tmp_path, load, fallback):
+    """Every full-size download goes through one helper: offline, it names the switch to unset."""
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise OSError("network unreachable")
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.setenv(data.FULL_DATA_ENV, "1")
+    with pytest.raises(ConnectionError, match=f"Unset LMBOOK_FULL_DATA to use {fallback}"):
+        load()

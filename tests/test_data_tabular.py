@@ -45,19 +45,6 @@ def test_missing_package_names_the_install_command(monkeypatch):
         data.load_german_credit()
 
 
-def test_movielens_1m_offline_says_what_to_do(monkeypatch, tmp_path):
-    import urllib.request
-
-    def offline(*args, **kwargs):
-        raise OSError("network unreachable")
-
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(urllib.request, "urlopen", offline)
-    monkeypatch.setenv(data.FULL_DATA_ENV, "1")
-    with pytest.raises(ConnectionError, match="Unset LMBOOK_FULL_DATA"):
-        data.load_movielens_100k()
-
-
 def test_movielens_1m_is_read_from_the_cached_zip(monkeypatch, tmp_path):
     """The full-size parser, on a tiny zip laid out like GroupLens' ml-1m.zip (no download)."""
     buffer = io.BytesIO()

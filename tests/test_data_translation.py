@@ -40,19 +40,6 @@ def test_missing_package_says_what_to_install(monkeypatch):
         data.load_cedict()
 
 
-def test_full_translations_offline_say_what_to_do(monkeypatch, tmp_path):
-    import urllib.request
-
-    def offline(*args, **kwargs):
-        raise OSError("network unreachable")
-
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(urllib.request, "urlopen", offline)
-    monkeypatch.setenv(data.FULL_DATA_ENV, "1")
-    with pytest.raises(ConnectionError, match="Unset LMBOOK_FULL_DATA"):
-        data.load_ui_translations()
-
-
 def test_full_translations_read_the_cached_archive(monkeypatch, tmp_path):
     import zipfile
 
