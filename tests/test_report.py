@@ -36,15 +36,24 @@ def test_non_scalars_are_refused(value):
 
 
 def test_without_myst_nb_the_value_is_printed(monkeypatch, capsys):
-    import builtins
+    import importlib.util
 
-    real_import = builtins.__import__
-
-    def no_myst(name, *args, **kwargs):
-        if name == "myst_nb":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_myst)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "myst_nb" else real_find_spec(name, *a))
     report.glue("shown", 1.25)
     assert "shown = 1.25" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", [0.125, 3, "a text"])
+def test_glue_publishes_what_myst_nb_glue_publishes(monkeypatch, value):
+    import IPython.display
+    import myst_nb.ext.glue
+
+    published = []
+    record = lambda *args, **kwargs: published.append((args, kwargs))  # noqa: E731
+    monkeypatch.setattr(myst_nb.ext.glue, "ipy_display", record)
+    monkeypatch.setattr(IPython.display, "display", record)
+    myst_nb.ext.glue.glue("key", value, display=False)
+    report.glue("key", value)
+    assert len(published) == 2 and published[0] == published[1], published
+    assert report.GLUE_PREFIX == myst_nb.ext.glue.GLUE_PREFIX
