@@ -63,12 +63,23 @@ def machine() -> str:
             f"{platform.python_version()}, TensorFlow {tf.__version__}")
 
 
-def notebook_table(rows: list[tuple[str, float]]) -> str:
+def commit(folder: Path = ROOT) -> str:
+    """The short commit of the checkout that holds ``folder`` (the code that was measured)."""
+    try:
+        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out or "unknown"
+
+
+def notebook_table(rows: list[tuple[str, float]], at: str = "") -> str:
     total = sum(s for _, s in rows)
     median = statistics.median(s for _, s in rows)
     slowest_name, slowest = max(rows, key=lambda r: r[1])
     lines = [
-        f"Measured {dt.date.today().isoformat()} on {machine()}; each notebook alone in a fresh kernel.",
+        f"Measured {dt.date.today().isoformat()} at commit {at or commit()} on {machine()}; each notebook alone in a "
+        "fresh kernel.",
         "",
         "| notebook | wall time (s) | within 90 s |",
         "|---|---:|:---:|",
@@ -147,14 +158,16 @@ def junit_suites(folder: Path) -> list[tuple[int, float, float, dict[str, float]
     return rows
 
 
-def suite_table(rows: list[tuple[int, float, float, dict[str, float], str, str]], source: str) -> str:
+def suite_table(rows: list[tuple[int, float, float, dict[str, float], str, str]], source: str,
+                at: str = "") -> str:
     parts: dict[str, dict[int, list[float]]] = {}
     for workers, _, _, times, _, _ in rows:
         for name, secs in times.items():
             parts.setdefault(part(name), {}).setdefault(workers, []).append(secs)
     worker_counts = [r[0] for r in rows]
     lines = [
-        f"Measured {dt.date.today().isoformat()} on {machine()}: {source}, stage by stage (install excluded).",
+        f"Measured {dt.date.today().isoformat()} at commit {at or commit()} on {machine()}: {source}, stage by stage "
+        "(install excluded).",
         "",
         "| workers | stage 1: tests and notebooks (s) | stage 2: book build and browser (s) | total (min) | within 15 min |",
         "|---:|---:|---:|---:|:---:|",
@@ -188,8 +201,8 @@ def main() -> None:
                         help="write only the suite table, from the reports of the last `make test`")
     args = parser.parse_args()
     if args.from_junit:
-        args.suite_out.write_text(suite_table(junit_suites(args.from_junit), "the README's `make test`"),
-                                  encoding="utf-8")
+        args.suite_out.write_text(suite_table(junit_suites(args.from_junit), "the README's `make test`",
+                                              at=commit(args.from_junit)), encoding="utf-8")
         print(f"wrote {args.suite_out}")
         return
     rows = []
